@@ -1,0 +1,1 @@
+"""Parsers: pure functions of text. No file system, no NetworkX, no printing."""
