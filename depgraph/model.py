@@ -6,10 +6,10 @@ Nothing here reads files or knows NetworkX; these are plain frozen values.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     WARNING = "warning"
     ERROR = "error"
 
@@ -39,3 +39,78 @@ class ParseError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(str(diagnostic))
         self.diagnostic = diagnostic
+
+
+class NodeKind(StrEnum):
+    """Kinds of node in the dependency graph; see :mod:`depgraph.graph` for the schema."""
+
+    SOURCE = "source"  # a file some target names in its source_ line
+    HEADER = "header"  # a file a depfile lists that is not generated in the objtree
+    GENERATED = "generated"  # a file in the objtree: written by a script or an if_changed step
+    CONFIG = "config"  # a Kconfig symbol, CONFIG_FOO
+    COMMAND = "command"  # the saved command line of one target
+    OBJECT = "object"  # a .o file: compiled, or linked from other objects (ld -r)
+    ARCHIVE = "archive"  # built-in.a, lib.a, vmlinux.a
+    MODULE = "module"  # a loadable module, foo.ko
+    LINK = "link"  # a final link product: vmlinux, the boot image, setup.elf, ...
+
+
+@dataclass(slots=True)
+class Target:
+    """One make target known from its ``.cmd`` file, with every path already an id.
+
+    ``stamps`` pairs each config symbol (``CONFIG_FOO``) with the id of the file fixdep
+    listed it under (the source for stamps before the first file). ``inputs`` are the
+    files a link-type command reads (empty for compiled targets, whose prerequisites are
+    ``source`` and ``deps``).
+    """
+
+    name: str
+    kind: NodeKind
+    cmd_file: str
+    command: str
+    command_line: int
+    source: str | None
+    deps: tuple[str, ...]
+    stamps: tuple[tuple[str, str], ...]
+    inputs: tuple[str, ...]
+
+    @property
+    def compiled(self) -> bool:
+        """True for targets kbuild compiles from a source: objects and preprocessed files
+        with a ``source_`` line. ``vmlinux`` also has one (the link script) but is linked."""
+        return self.source is not None and self.kind in (NodeKind.OBJECT, NodeKind.GENERATED)
+
+    def prerequisites(self) -> tuple[str, ...]:
+        """Every file whose change makes make redo this target (not the config stamps)."""
+        head = (self.source,) if self.source else ()
+        return head + self.deps + self.inputs
+
+
+@dataclass(slots=True)
+class BuildTree:
+    """A loaded object tree: the targets, a reverse index, the configuration, and the
+    diagnostics met while reading. Returned by :func:`depgraph.loader.load_tree`.
+
+    ``users`` maps a file id or a ``CONFIG_`` symbol to the targets that list it, in the
+    order the ``.cmd`` files were read; it is what queries walk, so no query needs to visit
+    every target.
+    """
+
+    objtree: str
+    srctree: str
+    layout: str
+    targets: dict[str, Target]
+    users: dict[str, list[str]]
+    config: dict[str, str]
+    auto_conf: dict[str, str]
+    diagnostics: list[Diagnostic]
+    cmd_files: int
+    generated: set[str]
+
+    def is_generated(self, ident: str) -> bool:
+        """True for files that live in the objtree: written by the build, not by a person.
+
+        In an in-tree build both trees are one, so kbuild's ``generated`` directories and
+        the targets themselves are what tells them apart."""
+        return ident in self.generated or ident in self.targets or "/generated/" in ident

@@ -1,0 +1,318 @@
+"""Read a kbuild object tree from disk: the one module of depgraph that reads files.
+
+It finds the object and source trees (:func:`locate`), reads every ``.<target>.cmd``
+file, ``.config`` and ``include/config/auto.conf`` through the pure parsers, turns every
+spelling of a path into one id (:class:`depgraph.paths.PathNormaliser`) and returns a
+:class:`depgraph.model.BuildTree`. It never writes, and never runs anything it finds.
+
+Damaged files among good ones become warnings in ``BuildTree.diagnostics`` and the rest
+loads; only a tree that is not a kbuild object tree at all raises :class:`LoadError`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from depgraph.model import BuildTree, Diagnostic, NodeKind, Severity, Target
+from depgraph.parse.cmdfile import SOURCE_INDEX, CmdFile, parse_cmdfile
+from depgraph.parse.command import parse_command
+from depgraph.parse.config import parse_config
+from depgraph.parse.source import Include, Mention, scan_config_mentions, scan_includes
+from depgraph.paths import PathNormaliser
+
+_SKIP_DIRS = frozenset({".git", "source", ".tmp_versions"})
+# include/generated/autoconf.h changes on every syncconfig; fixdep drops it and depends on
+# the per-symbol stamps instead (scripts/basic/fixdep.c). A hand-made or older list that
+# still names it must not make every object depend on it.
+_DROPPED_DEPS = frozenset({"include/generated/autoconf.h"})
+_O_MAKEFILE_INCLUDE = re.compile(r"^include\s+(\S+)/Makefile\s*$", re.M)
+
+
+class LoadError(Exception):
+    """The directory is not something depgraph can read; the message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where things are: absolute object tree and source tree, and how they relate."""
+
+    objtree: str
+    srctree: str
+    kind: str  # "O=", "in-tree"
+
+
+def locate(build_dir: str | None, environ: dict[str, str], cwd: str) -> Layout:
+    """Find the object tree (``-C``, else ``KBUILD_OUTPUT`` as kbuild honours it, else the
+    working directory) and its source tree (the ``source`` symlink ``O=`` builds have, the
+    ``include …/Makefile`` line of their generated Makefile, or the tree itself)."""
+    chosen = build_dir or environ.get("KBUILD_OUTPUT") or cwd
+    objtree = os.path.abspath(os.path.join(cwd, chosen))
+    if not os.path.isdir(objtree):
+        raise LoadError(f"{objtree}: no such directory")
+    if not os.path.isfile(os.path.join(objtree, ".config")):
+        raise LoadError(
+            f"{objtree}: not a kbuild object tree (no .config); "
+            "name the build directory with -C or KBUILD_OUTPUT"
+        )
+    link = os.path.join(objtree, "source")
+    if os.path.islink(link):
+        target = os.readlink(link)
+        srctree = os.path.normpath(os.path.join(objtree, target))
+        if os.path.isdir(srctree):
+            return Layout(objtree, srctree, "O=")
+    makefile = os.path.join(objtree, "Makefile")
+    try:
+        with open(makefile, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(4096)
+    except OSError:
+        head = ""
+    match = _O_MAKEFILE_INCLUDE.search(head)
+    if match:
+        srctree = os.path.normpath(os.path.join(objtree, match.group(1)))
+        if srctree != objtree and os.path.isdir(srctree):
+            return Layout(objtree, srctree, "O=")
+    return Layout(objtree, objtree, "in-tree")
+
+
+def _walk_cmd_files(objtree: str) -> Iterator[str]:
+    """Every ``.<target>.cmd`` below the objtree, in a stable (sorted) order."""
+    for dirpath, dirnames, filenames in os.walk(objtree):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for name in sorted(filenames):
+            if name.startswith(".") and name.endswith(".cmd") and len(name) > 5:
+                yield os.path.join(dirpath, name)
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def read_config(path: str) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Symbol values of a ``.config``-format file; missing file: empty values."""
+    text = _read_text(path)
+    if text is None:
+        return {}, []
+    parsed = parse_config(text, path)
+    return parsed.values, list(parsed.diagnostics)
+
+
+class _StampNames:
+    """Config stamp path -> ``CONFIG_`` symbol.
+
+    Since v5.13 the stamp is ``include/config/FOO_BAR``; before, ``include/config/foo/bar.h``
+    (lower case, ``_`` made ``/``), which cannot be reversed without the known names.
+    """
+
+    def __init__(self, known: set[str]) -> None:
+        self._old: dict[str, str] = {}
+        for symbol in known:
+            self._old[symbol[len("CONFIG_") :].lower().replace("_", "/") + ".h"] = symbol
+        self._memo: dict[str, str] = {}
+
+    def __call__(self, stamp: str) -> str:
+        found = self._memo.get(stamp)
+        if found is not None:
+            return found
+        rest = stamp.split("include/config/", 1)[-1]
+        if rest.endswith(".h"):
+            symbol = self._old.get(rest) or "CONFIG_" + rest[:-2].replace("/", "_").upper()
+        else:
+            symbol = "CONFIG_" + rest
+        self._memo[stamp] = symbol
+        return symbol
+
+
+def _kind_of(name: str, compiled: bool) -> NodeKind:
+    """The node kind of a target, from its name and whether it has a ``source_`` line."""
+    base = name.rsplit("/", 1)[-1]
+    if base == "vmlinux" or base.startswith("vmlinux.") and not base.endswith((".o", ".a")):
+        return NodeKind.LINK  # linked by link-vmlinux.sh, whose .cmd names it as source_
+    if base.endswith(".o"):
+        return NodeKind.OBJECT
+    if base.endswith(".a"):
+        return NodeKind.ARCHIVE
+    if base.endswith(".ko"):
+        return NodeKind.MODULE
+    if compiled or base.endswith((".h", ".c", ".S", ".s", ".lds", ".mod", ".order", ".symvers")):
+        return NodeKind.GENERATED
+    return NodeKind.LINK
+
+
+def load_tree(layout: Layout) -> BuildTree:
+    """Read every ``.cmd`` file of the object tree into a :class:`BuildTree`."""
+    objtree = layout.objtree
+    norm = PathNormaliser(objtree, layout.srctree)
+    diagnostics: list[Diagnostic] = []
+
+    config, diags = read_config(os.path.join(objtree, ".config"))
+    diagnostics.extend(diags)
+    auto_conf, diags = read_config(os.path.join(objtree, "include/config/auto.conf"))
+    diagnostics.extend(diags)
+    stamp_name = _StampNames(set(config) | set(auto_conf))
+
+    parsed: list[tuple[str, CmdFile]] = []
+    cmd_files = 0
+    for path in _walk_cmd_files(objtree):
+        cmd_files += 1
+        rel = os.path.relpath(path, objtree)
+        text = _read_text(path)
+        if text is None:
+            diagnostics.append(Diagnostic(rel, 0, "cannot read file"))
+            continue
+        record = parse_cmdfile(text, rel)
+        diagnostics.extend(record.diagnostics)
+        if not record.target:
+            continue
+        parsed.append((rel, record))
+
+    targets: dict[str, Target] = {}
+    pending_inputs: list[tuple[Target, tuple[str, ...], tuple[str, ...]]] = []
+    for rel, record in parsed:
+        name = norm(record.target)
+        source = norm(record.source) if record.source else None
+        deps = tuple(d for d in (norm(raw) for raw in record.deps) if d not in _DROPPED_DEPS)
+        all_deps = tuple(norm(raw) for raw in record.deps)
+        # A stamp listed before the first file belongs to the source.
+        stamps = tuple(
+            (stamp_name(stamp), source if index == SOURCE_INDEX else all_deps[index])
+            for stamp, index in record.stamps
+        )
+        target = Target(
+            name=name,
+            kind=_kind_of(name, source is not None),
+            cmd_file=rel,
+            command=record.command,
+            command_line=record.command_line,
+            source=source,
+            deps=deps + tuple(norm(p) for p in record.extra_prereqs if not p.startswith("$")),
+            stamps=tuple((s, f) for s, f in stamps if f is not None),
+            inputs=(),
+        )
+        if name in targets:
+            diagnostics.append(
+                Diagnostic(rel, record.command_line, f"second .cmd file for target {name}")
+            )
+        targets[name] = target
+        if not target.compiled:
+            io = parse_command(record.command)
+            pending_inputs.append((target, io.candidates, io.response_files))
+
+    for target, candidates, responses in pending_inputs:
+        target.inputs = _link_inputs(target, candidates, responses, targets, norm, diagnostics)
+
+    users: dict[str, list[str]] = {}
+    for target in targets.values():
+        for item in target.prerequisites():
+            users.setdefault(item, []).append(target.name)
+        for symbol, _ in target.stamps:
+            users.setdefault(symbol, []).append(target.name)
+
+    return BuildTree(
+        objtree=objtree,
+        srctree=layout.srctree,
+        layout=layout.kind,
+        targets=targets,
+        users=users,
+        config=config,
+        auto_conf=auto_conf,
+        diagnostics=diagnostics,
+        cmd_files=cmd_files,
+        generated=norm.in_objtree,
+    )
+
+
+def _link_inputs(
+    target: Target,
+    candidates: tuple[str, ...],
+    responses: tuple[str, ...],
+    targets: dict[str, Target],
+    norm: PathNormaliser,
+    diagnostics: list[Diagnostic],
+) -> tuple[str, ...]:
+    """The files a link-type command reads: the candidates that name a known target or an
+    existing file, plus the members of ``@file`` response files (``foo.mod``)."""
+    found: list[str] = []
+    for raw in candidates:
+        ident = norm(raw)
+        if ident == target.name or ident == ".":
+            continue
+        if ident in targets or any(os.path.isfile(p) for p in norm.absolute_candidates(ident)):
+            found.append(ident)
+    for raw in responses:
+        ident = norm(raw)
+        text = _read_text(norm.absolute_candidates(ident)[0])
+        if text is None:
+            diagnostics.append(
+                Diagnostic(target.cmd_file, target.command_line, f"cannot read @{raw}")
+            )
+            continue
+        found.extend(norm(word) for word in text.split())
+    if target.command.lstrip().startswith(("scripts/link-vmlinux.sh", "$(CONFIG_SHELL)")) or (
+        "link-vmlinux.sh" in target.command.split(";", 1)[0]
+    ):
+        # scripts/Makefile.vmlinux: "vmlinux: scripts/link-vmlinux.sh vmlinux.o $(KBUILD_LDS)";
+        # the script links vmlinux.o without naming it on its command line.
+        found.extend(t for t in ("vmlinux.o",) if t in targets)
+        found.extend(t for t in targets if t.endswith("/kernel/vmlinux.lds"))
+    return tuple(dict.fromkeys(found))
+
+
+class SourceReader:
+    """Reads and scans the text of files by id, once each: the include lines and
+    ``CONFIG_`` mentions that explain a rebuild."""
+
+    def __init__(self, objtree: str, srctree: str) -> None:
+        self._norm = PathNormaliser(objtree, srctree)
+        self._includes: dict[str, tuple[Include, ...]] = {}
+        self._mentions: dict[str, tuple[Mention, ...]] = {}
+
+    def _text(self, ident: str) -> str:
+        for path in self._norm.absolute_candidates(ident):
+            text = _read_text(path)
+            if text is not None:
+                return text
+        return ""
+
+    def includes(self, ident: str) -> tuple[Include, ...]:
+        found = self._includes.get(ident)
+        if found is None:
+            found = self._includes[ident] = scan_includes(self._text(ident))
+        return found
+
+    def mentions(self, ident: str) -> tuple[Mention, ...]:
+        found = self._mentions.get(ident)
+        if found is None:
+            found = self._mentions[ident] = scan_config_mentions(self._text(ident))
+        return found
+
+    def exists(self, ident: str) -> bool:
+        return any(os.path.exists(p) for p in self._norm.absolute_candidates(ident))
+
+    def ident(self, path: str, cwd: str) -> str:
+        """The id of a path a user typed: absolute, relative to ``cwd`` if it exists
+        there, else taken as relative to the trees."""
+        if path.startswith("/"):
+            return self._norm.from_absolute(path)
+        here = os.path.join(cwd, path)
+        if os.path.exists(here):
+            return self._norm.from_absolute(os.path.abspath(here))
+        return os.path.normpath(path)
+
+
+__all__ = [
+    "Layout",
+    "LoadError",
+    "SourceReader",
+    "Severity",
+    "load_tree",
+    "locate",
+    "read_config",
+]

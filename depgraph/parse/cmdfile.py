@@ -1,0 +1,197 @@
+"""Parser for kbuild's ``.<target>.cmd`` files (written by ``scripts/basic/fixdep``).
+
+The format, as fixdep and ``if_changed`` write it (see ``shared/kbuild-notes.md``)::
+
+    savedcmd_init/main.o := gcc -Wp,-MMD,init/.main.o.d ... -c -o init/main.o init/main.c
+
+    source_init/main.o := init/main.c
+
+    deps_init/main.o := \\
+        $(wildcard include/config/FOO) \\
+      include/linux/kconfig.h \\
+        $(wildcard include/config/BAR) \\
+
+    init/main.o: $(deps_init/main.o)
+
+    $(deps_init/main.o):
+
+* ``cmd_`` instead of ``savedcmd_`` before v6.3 and in ``tools/``.
+* A config stamp belongs to the file listed above it; stamps before the first file belong
+  to the source. Before v5.13 a stamp reads ``include/config/foo/bar.h``; the loader maps
+  those back to symbol names, since the spelling alone is not reversible.
+* Targets built by plain ``if_changed`` (archives, links) have only the command line.
+
+This module is a pure function of text: it neither opens files nor normalises paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from depgraph.model import Diagnostic, ParseError, Severity
+
+_WILDCARD = "$(wildcard "
+_SOURCE_INDEX = -1
+
+
+@dataclass(frozen=True, slots=True)
+class CmdFile:
+    """What one ``.cmd`` file says about one make target.
+
+    ``stamps`` pairs each config stamp path (as written inside ``$(wildcard …)``) with the
+    index in ``deps`` of the file it was listed under, or -1 for the source.
+    ``extra_prereqs`` holds prerequisites of additional rule lines, such as objtool's
+    ``foo.o: $(wildcard ./tools/objtool/objtool)``.
+    """
+
+    target: str
+    command: str
+    command_line: int
+    source: str | None
+    deps: tuple[str, ...]
+    stamps: tuple[tuple[str, int], ...]
+    extra_prereqs: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def unescape_command(saved: str) -> str:
+    """Undo the escapes kbuild's ``make-cmd`` applies before saving a command.
+
+    ``$$`` stands for ``$``; ``$(pound)`` and ``\\#`` stand for ``#``.
+    """
+    if "$" not in saved and "\\#" not in saved:
+        return saved
+    return saved.replace("$(pound)", "#").replace("\\#", "#").replace("$$", "$")
+
+
+def _strip_continuation(line: str) -> str:
+    """``  include/linux/a.h \\`` -> ``include/linux/a.h``."""
+    if line.endswith("\\"):
+        line = line[:-1]
+    return line.strip()
+
+
+def parse_cmdfile(text: str, path: str = "<cmd>", *, strict: bool = False) -> CmdFile:
+    """Parse the text of one ``.cmd`` file.
+
+    In tolerant mode (the default) a damaged line becomes a diagnostic and is skipped; a
+    file with no command line at all still returns a record whose ``target`` is empty and
+    whose diagnostics say why. With ``strict=True`` the first problem raises
+    :class:`~depgraph.model.ParseError`.
+    """
+    diagnostics: list[Diagnostic] = []
+
+    def problem(line_no: int, message: str, offending: str) -> None:
+        diag = Diagnostic(path, line_no, message, offending[:120], Severity.WARNING)
+        if strict:
+            raise ParseError(diag)
+        diagnostics.append(diag)
+
+    if "\x00" in text:
+        problem(text.count("\n", 0, text.index("\x00")) + 1, "binary data in .cmd file", "")
+        text = text[: text.index("\x00")]
+
+    target = ""
+    command = ""
+    command_line = 0
+    source: str | None = None
+    deps: list[str] = []
+    stamps: list[tuple[str, int]] = []
+    extra: list[str] = []
+    in_deps = False
+    deps_var = ""
+    deps_rule_seen = False
+
+    lines = text.split("\n")
+    for index, raw in enumerate(lines):
+        line = raw[:-1] if raw.endswith("\r") else raw
+        if in_deps:
+            # Entries are indented: two spaces for a file, four for a config stamp.
+            if line.startswith(" "):
+                entry = _strip_continuation(line)
+                if not entry:
+                    continue
+                if entry.startswith(_WILDCARD):
+                    if not entry.endswith(")"):
+                        problem(index + 1, "unterminated $(wildcard …) entry", entry)
+                        continue
+                    stamps.append((entry[len(_WILDCARD) : -1].strip(), len(deps) - 1))
+                else:
+                    deps.append(entry)
+                if not line.endswith("\\"):
+                    in_deps = False
+                continue
+            in_deps = False
+        if not line or line.startswith("#"):
+            continue  # blank, or a comment such as "#SYMVER sym 0x…"
+        if line.startswith(("savedcmd_", "cmd_")):
+            name, sep, value = line.partition(" := ")
+            if not sep:
+                problem(index + 1, "command line without ':='", line)
+                continue
+            target = name.split("_", 1)[1]
+            command = unescape_command(value)
+            command_line = index + 1
+        elif line.startswith("source_"):
+            _, sep, value = line.partition(" := ")
+            if not sep:
+                problem(index + 1, "source line without ':='", line)
+                continue
+            source = value.strip() or None
+        elif line.startswith("deps_"):
+            name, sep, value = line.partition(" := ")
+            if not sep:
+                problem(index + 1, "deps line without ':='", line)
+                continue
+            deps_var = name
+            rest = _strip_continuation(value)
+            if rest:  # an older or hand-written form with entries on the same line
+                deps.extend(rest.split())
+            in_deps = value.rstrip().endswith("\\")
+        elif line.startswith("$(") and line.endswith("):"):
+            continue  # "$(deps_foo.o):" — the empty rule that tolerates deleted headers
+        elif ":" in line:
+            rule_target, _, prereqs = line.partition(":")
+            for word in prereqs.split():
+                if word == f"$({deps_var})" or word == f"$(deps_{target})":
+                    deps_rule_seen = True
+                    continue
+                if word.startswith(_WILDCARD) or word == "$(wildcard":
+                    continue
+                extra.append(word.rstrip(")"))
+            if not rule_target.strip():
+                problem(index + 1, "rule without a target", line)
+        else:
+            problem(index + 1, "unrecognised line", line)
+
+    if deps_var and not deps_rule_seen:
+        # fixdep always closes the list with "target: $(deps_target)"; without it the
+        # file was cut short and the list may be incomplete.
+        last = next((ln for ln in reversed(lines) if ln.strip()), "")
+        problem(len(lines), "truncated .cmd file: deps_ list is not closed by its rule", last)
+    if not command_line:
+        problem(1, "no savedcmd_/cmd_ line (not a kbuild .cmd file, or truncated)", lines[0])
+
+    return CmdFile(
+        target=target,
+        command=command,
+        command_line=command_line,
+        source=source,
+        deps=tuple(deps),
+        stamps=tuple(stamps),
+        extra_prereqs=tuple(extra),
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def cmd_target_from_filename(filename: str) -> str | None:
+    """The target a ``.cmd`` file name stands for: ``.main.o.cmd`` -> ``main.o``.
+
+    A target whose own name starts with a dot gets a double dot: ``..module-common.o.cmd``.
+    """
+    if not (filename.startswith(".") and filename.endswith(".cmd")) or len(filename) < 6:
+        return None
+    return filename[1:-4]
+
+
+SOURCE_INDEX = _SOURCE_INDEX

@@ -1,0 +1,1 @@
+"""Renderers: turn answers (values) into text, JSON or DOT. Deterministic, print nothing."""

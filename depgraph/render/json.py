@@ -1,0 +1,60 @@
+"""JSON rendering of a why-rebuild answer; the schema is documented in README.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from depgraph.query import Answer, Reason, Rebuild, Step
+
+
+def _step(step: Step) -> dict[str, Any]:
+    return {"file": step.file, "line": step.line, "text": step.text, "to": step.to}
+
+
+def _reason(reason: Reason) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": reason.kind, "cause": reason.cause}
+    if reason.chain:
+        out["chain"] = [_step(s) for s in reason.chain]
+    if reason.mentions:
+        out["mentions"] = [_step(s) for s in reason.mentions]
+    return out
+
+
+def _rebuild(rebuild: Rebuild) -> dict[str, Any]:
+    return {
+        "target": rebuild.target,
+        "kind": rebuild.kind.value,
+        "reasons": [_reason(r) for r in rebuild.reasons],
+    }
+
+
+def directory_of(target: str) -> str:
+    return target.rsplit("/", 1)[0] if "/" in target else "."
+
+
+def summary(answer: Answer) -> dict[str, Any]:
+    by_dir: dict[str, dict[str, int]] = {}
+    for key, items in (("compile", answer.compile), ("link", answer.link)):
+        for item in items:
+            counts = by_dir.setdefault(directory_of(item.target), {"compile": 0, "link": 0})
+            counts[key] += 1
+    return {
+        "compile": len(answer.compile),
+        "link": len(answer.link),
+        "by_directory": dict(sorted(by_dir.items())),
+    }
+
+
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
+    return {
+        "changes": [c.ident for c in answer.changes],
+        "compile": [_rebuild(r) for r in answer.compile],
+        "link": [_rebuild(r) for r in answer.link],
+        "summary": summary(answer),
+        "notes": list(answer.notes),
+    }
+
+
+def render_json(answer: Answer) -> str:
+    return json.dumps(answer_to_dict(answer), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,81 @@
+"""Text rendering of a why-rebuild answer, for people: grouped by directory, one line a
+target with its first reason, chains written as ``a.c:12 → b.h:3 → c.h``."""
+
+from __future__ import annotations
+
+from depgraph.query import Answer, Reason, Rebuild
+from depgraph.render.json import directory_of, summary
+
+
+def _where(file: str, line: int) -> str:
+    return f"{file}:{line}" if line else file
+
+
+def describe(reason: Reason) -> str:
+    """One reason as one line."""
+    if reason.kind == "source":
+        return f"its source {reason.cause} changed"
+    if reason.kind == "file":
+        if reason.chain:
+            hops = " → ".join(_where(s.file, s.line) for s in reason.chain)
+            return f"{hops} → {reason.cause}"
+        return f"lists {reason.cause}"
+    if reason.kind == "config":
+        if reason.mentions:
+            first = reason.mentions[0]
+            more = f" (+{len(reason.mentions) - 1} more)" if len(reason.mentions) > 1 else ""
+            return f"{reason.cause} at {_where(first.file, first.line)}: {first.text}{more}"
+        return f"depends on {reason.cause}"
+    if reason.kind == "relink":
+        return f"rewritten on every link of {reason.cause}"
+    return f"input {reason.cause} redone"
+
+
+def _group(items: tuple[Rebuild, ...], limit: int | None, lines: list[str]) -> None:
+    groups: dict[str, list[Rebuild]] = {}
+    for item in items:
+        groups.setdefault(directory_of(item.target), []).append(item)
+    for directory in sorted(groups):
+        members = groups[directory]
+        lines.append(f"  {directory}/ ({len(members)})")
+        shown = members if limit is None else members[:limit]
+        width = max(len(m.target) for m in shown)
+        for member in shown:
+            extra = len(member.reasons) - 1
+            tail = f"  [+{extra} more reasons]" if extra > 0 else ""
+            lines.append(f"    {member.target:<{width}}  {describe(member.reasons[0])}{tail}")
+        if len(members) > len(shown):
+            lines.append(f"    … and {len(members) - len(shown)} more (--all lists every one)")
+
+
+def render_text(answer: Answer, *, limit: int | None = 8) -> str:
+    """The answer for a terminal; ``limit`` caps targets shown per directory."""
+    what = ", ".join(c.ident for c in answer.changes)
+    lines = [
+        f"Changing {what}: {len(answer.compile)} to recompile, {len(answer.link)} to relink "
+        "or regenerate."
+    ]
+    if answer.compile:
+        lines.append("")
+        lines.append("Recompile:")
+        _group(answer.compile, limit, lines)
+    if answer.link:
+        lines.append("")
+        lines.append("Relink and regenerate, in build order:")
+        shown = answer.link if limit is None else answer.link[: max(limit * 3, 24)]
+        width = max(len(m.target) for m in shown)
+        for item in shown:
+            causes = [r.cause for r in item.reasons]
+            cause = ", ".join(causes[:3]) + (f" (+{len(causes) - 3})" if len(causes) > 3 else "")
+            lines.append(f"  {item.target:<{width}}  ← {cause}")
+        if len(answer.link) > len(shown):
+            lines.append(f"  … and {len(answer.link) - len(shown)} more (--all lists every one)")
+    counts = summary(answer)["by_directory"]
+    if counts:
+        lines.append("")
+        lines.append("Summary by directory (compile/link):")
+        for directory, c in counts.items():
+            lines.append(f"  {directory:<40} {c['compile']:>5} {c['link']:>5}")
+    for note in answer.notes:
+        lines.append(f"note: {note}")
+    return "\n".join(lines) + "\n"

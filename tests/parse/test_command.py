@@ -1,0 +1,73 @@
+"""Tests for depgraph.parse.command on the link commands of a real 6.12 tree."""
+
+from __future__ import annotations
+
+from depgraph.parse.command import parse_command
+
+
+def test_builtin_archive_printf_xargs_form():
+    io = parse_command(
+        'rm -f init/built-in.a;  printf "init/%s " main.o version.o sub/built-in.a '
+        "| xargs ar cDPrST init/built-in.a"
+    )
+    assert io.candidates == ("init/main.o", "init/version.o", "init/sub/built-in.a")
+    assert io.outputs == ("init/built-in.a",)
+
+
+def test_top_builtin_archive_dot_prefix():
+    io = parse_command(
+        'rm -f built-in.a;  printf "./%s " init/built-in.a kernel/built-in.a '
+        "| xargs ar cDPrST built-in.a"
+    )
+    assert io.candidates == ("./init/built-in.a", "./kernel/built-in.a")
+
+
+def test_lib_archive():
+    io = parse_command("rm -f lib/lib.a; ar cDPrsT lib/lib.a lib/ctype.o lib/string.o")
+    assert io.candidates == ("lib/ctype.o", "lib/string.o")
+    assert io.outputs == ("lib/lib.a",)
+
+
+def test_vmlinux_a_ignores_the_member_reordering_step():
+    io = parse_command(
+        "rm -f vmlinux.a; ar cDPrST vmlinux.a ./built-in.a  lib/lib.a  arch/x86/lib/lib.a; "
+        "ar mPiT $$(ar t vmlinux.a | sed -n 1p) vmlinux.a $$(ar t vmlinux.a | grep -F -f "
+        "/src/scripts/head-object-list.txt)".replace("$$", "$")
+    )
+    assert {"./built-in.a", "lib/lib.a", "arch/x86/lib/lib.a"} <= set(io.candidates)
+    assert "vmlinux.a" not in io.candidates
+
+
+def test_vmlinux_o_ld_relocatable():
+    io = parse_command(
+        "ld -m elf_i386 -z noexecstack --no-warn-rwx-segments -r -o vmlinux.o   "
+        "--whole-archive vmlinux.a --no-whole-archive --start-group  --end-group "
+    )
+    assert io.candidates == ("vmlinux.a",)
+    assert io.outputs == ("vmlinux.o",)
+
+
+def test_composite_module_response_file():
+    io = parse_command("ld -m elf_i386 -z noexecstack -r -o fs/x/x.o @fs/x/x.mod")
+    assert io.response_files == ("fs/x/x.mod",)
+    assert io.outputs == ("fs/x/x.o",)
+
+
+def test_modules_order_cat_and_echo():
+    io = parse_command("{   cat init/modules.order;   echo fs/a.o; :; } > modules.order")
+    assert io.candidates == ("init/modules.order", "fs/a.o")
+    assert io.outputs == ("modules.order",)
+
+
+def test_generated_header_from_vmlinux():
+    io = parse_command(
+        "nm vmlinux | sed -n -e 's/^\\([0-9a-fA-F]*\\) [ABCDGRSTVW] \\(_text\\)$/#define "
+        "VO_\\2 _AC(0x\\1,UL)/p' > arch/x86/boot/compressed/../voffset.h"
+    )
+    assert io.candidates == ("vmlinux",)
+    assert io.outputs == ("arch/x86/boot/compressed/../voffset.h",)
+
+
+def test_unbalanced_quote_does_not_raise():
+    io = parse_command('ld -o a.o "b.o c.o')
+    assert "a.o" in io.outputs
