@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="BUILD_DIR",
         help="the kbuild object tree (default: $KBUILD_OUTPUT, else the working directory)",
     )
+    why.add_argument(
+        "--kernel",
+        metavar="KDIR",
+        help="for an external module (-C names its directory): the kernel object tree "
+        "it was built against (default: $KDIR, the module Makefile's KDIR, /lib/modules)",
+    )
     why.add_argument("--json", action="store_true", help="print one JSON object")
     why.add_argument("--all", action="store_true", help="list every target, not the first few")
     why.add_argument("changes", nargs="+", metavar="CHANGE")
@@ -64,10 +70,10 @@ def _warn(tree: BuildTree, stream: object) -> None:
 
 
 def _why_rebuild(args: argparse.Namespace, cwd: str) -> int:
-    layout = locate(args.build_dir, dict(os.environ), cwd)
+    layout = locate(args.build_dir, dict(os.environ), cwd, args.kernel)
     tree = load_tree(layout)
     _warn(tree, sys.stderr)
-    reader = SourceReader(tree.objtree, tree.srctree)
+    reader = SourceReader(layout)
     changes: list[Change] = []
     for raw in args.changes:
         if raw.startswith("CONFIG_"):

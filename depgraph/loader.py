@@ -31,50 +31,136 @@ _DROPPED_DEPS = frozenset({"include/generated/autoconf.h"})
 _O_MAKEFILE_INCLUDE = re.compile(r"^include\s+(\S+)/Makefile\s*$", re.M)
 
 
+# Prerequisites that a Makefile rule names and the command line does not, with the config
+# symbol that must be set for the rule to exist. From scripts/Makefile.vmlinux (6.x):
+#   vmlinux: scripts/link-vmlinux.sh vmlinux.o $(KBUILD_LDS) FORCE
+#   vmlinux: .vmlinux.export.o          (ifdef CONFIG_MODULES)
+#   vmlinux: scripts/sorttable          (ifdef CONFIG_BUILDTIME_TABLE_SORT)
+# link-vmlinux.sh links vmlinux.o itself, without naming it on its command line. A name
+# starting with "*" matches by suffix (KBUILD_LDS is arch/$(SRCARCH)/kernel/vmlinux.lds).
+_MAKEFILE_PREREQS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "vmlinux": (
+        ("vmlinux.o", None),
+        ("*/kernel/vmlinux.lds", None),
+        (".vmlinux.export.o", "CONFIG_MODULES"),
+        ("scripts/sorttable", "CONFIG_BUILDTIME_TABLE_SORT"),
+    ),
+}
+
+
 class LoadError(Exception):
     """The directory is not something depgraph can read; the message is one line."""
 
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """Where things are: absolute object tree and source tree, and how they relate."""
+    """Where things are, all absolute.
+
+    ``objtree`` is the kernel's object tree (relative paths in ``.cmd`` files are relative
+    to it, since kbuild ≤ 6.12 runs every command there), ``srctree`` its source tree,
+    ``scan`` the directory whose ``.cmd`` files are read: the objtree itself, or the
+    module directory of an external (``M=``) module.
+    """
 
     objtree: str
     srctree: str
-    kind: str  # "O=", "in-tree"
+    kind: str  # "O=", "in-tree" or "M="
+    scan: str
 
 
-def locate(build_dir: str | None, environ: dict[str, str], cwd: str) -> Layout:
+def locate(
+    build_dir: str | None, environ: dict[str, str], cwd: str, kernel: str | None = None
+) -> Layout:
     """Find the object tree (``-C``, else ``KBUILD_OUTPUT`` as kbuild honours it, else the
     working directory) and its source tree (the ``source`` symlink ``O=`` builds have, the
-    ``include …/Makefile`` line of their generated Makefile, or the tree itself)."""
+    ``include …/Makefile`` line of their generated Makefile, or the tree itself).
+
+    A directory without ``.config`` that holds an external module's ``.cmd`` files is read
+    as an ``M=`` build; ``kernel`` (or ``$KDIR``) names the kernel tree it was built
+    against, else it is found as :func:`_find_module_kernel` says."""
     chosen = build_dir or environ.get("KBUILD_OUTPUT") or cwd
     objtree = os.path.abspath(os.path.join(cwd, chosen))
     if not os.path.isdir(objtree):
         raise LoadError(f"{objtree}: no such directory")
     if not os.path.isfile(os.path.join(objtree, ".config")):
+        if _has_module_cmd_files(objtree):
+            return _external_module_layout(objtree, environ, cwd, kernel)
         raise LoadError(
             f"{objtree}: not a kbuild object tree (no .config); "
             "name the build directory with -C or KBUILD_OUTPUT"
         )
+    srctree = _source_tree_of(objtree)
+    kind = "in-tree" if srctree == objtree else "O="
+    return Layout(objtree, srctree, kind, objtree)
+
+
+def _source_tree_of(objtree: str) -> str:
     link = os.path.join(objtree, "source")
     if os.path.islink(link):
-        target = os.readlink(link)
-        srctree = os.path.normpath(os.path.join(objtree, target))
+        srctree = os.path.normpath(os.path.join(objtree, os.readlink(link)))
         if os.path.isdir(srctree):
-            return Layout(objtree, srctree, "O=")
+            return srctree
     makefile = os.path.join(objtree, "Makefile")
-    try:
-        with open(makefile, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(4096)
-    except OSError:
-        head = ""
+    head = (_read_text(makefile) or "")[:4096]
     match = _O_MAKEFILE_INCLUDE.search(head)
-    if match:
+    if match and "$" not in match.group(1):
         srctree = os.path.normpath(os.path.join(objtree, match.group(1)))
         if srctree != objtree and os.path.isdir(srctree):
-            return Layout(objtree, srctree, "O=")
-    return Layout(objtree, objtree, "in-tree")
+            return srctree
+    return objtree
+
+
+def _has_module_cmd_files(directory: str) -> bool:
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return False
+    return any(n.endswith(".ko.cmd") or n == ".modules.order.cmd" for n in names)
+
+
+_PREFIX_MAP = re.compile(r"-f(?:macro|file)-prefix-map=(\S+?)/?=")
+_KDIR_LINE = re.compile(
+    r"^\s*(?:KDIR|KERNELDIR|KERNEL_DIR|KSRC|KERNEL_SRC)\s*[?:]?=\s*(\S+)\s*$", re.M
+)
+
+
+def _external_module_layout(
+    moddir: str, environ: dict[str, str], cwd: str, kernel: str | None
+) -> Layout:
+    """An ``M=`` build: kbuild ≤ 6.12 writes the module's own paths absolute and the
+    kernel's generated files and config stamps relative to the kernel objtree, which no
+    ``.cmd`` file names. The source tree is read from ``-fmacro-prefix-map=SRC/=``."""
+    srctree = None
+    for path in _walk_cmd_files(moddir):
+        match = _PREFIX_MAP.search(_read_text(path) or "")
+        if match:
+            srctree = os.path.normpath(match.group(1))
+            break
+    candidates: list[str] = []
+    if kernel:
+        candidates.append(os.path.abspath(os.path.join(cwd, kernel)))
+    if environ.get("KDIR"):
+        candidates.append(os.path.abspath(os.path.join(cwd, environ["KDIR"])))
+    for name in ("Makefile", "Kbuild"):
+        for match in _KDIR_LINE.finditer(_read_text(os.path.join(moddir, name)) or ""):
+            value = match.group(1)
+            if "$" not in value:
+                candidates.append(os.path.normpath(os.path.join(moddir, value)))
+    if os.path.isdir("/lib/modules"):
+        for release in sorted(os.listdir("/lib/modules")):
+            candidates.append(os.path.join("/lib/modules", release, "build"))
+    for candidate in candidates:
+        if not os.path.isfile(os.path.join(candidate, ".config")):
+            continue
+        real = os.path.realpath(candidate)
+        if srctree is None or _source_tree_of(real) == srctree or real == srctree:
+            return Layout(real, _source_tree_of(real), "M=", moddir)
+    if kernel:
+        raise LoadError(f"{kernel}: not the kernel object tree this module was built against")
+    raise LoadError(
+        f"{moddir}: external module, but its kernel object tree was not found; "
+        "name it with --kernel DIR (the KDIR of 'make -C KDIR M=…')"
+    )
 
 
 def _walk_cmd_files(objtree: str) -> Iterator[str]:
@@ -160,9 +246,9 @@ def load_tree(layout: Layout) -> BuildTree:
 
     parsed: list[tuple[str, CmdFile]] = []
     cmd_files = 0
-    for path in _walk_cmd_files(objtree):
+    for path in _walk_cmd_files(layout.scan):
         cmd_files += 1
-        rel = os.path.relpath(path, objtree)
+        rel = os.path.relpath(path, objtree) if layout.kind != "M=" else path
         text = _read_text(path)
         if text is None:
             diagnostics.append(Diagnostic(rel, 0, "cannot read file"))
@@ -206,7 +292,9 @@ def load_tree(layout: Layout) -> BuildTree:
             pending_inputs.append((target, io.candidates, io.response_files))
 
     for target, candidates, responses in pending_inputs:
-        target.inputs = _link_inputs(target, candidates, responses, targets, norm, diagnostics)
+        target.inputs = _link_inputs(
+            target, candidates, responses, targets, norm, diagnostics, auto_conf or config
+        )
 
     users: dict[str, list[str]] = {}
     for target in targets.values():
@@ -236,9 +324,14 @@ def _link_inputs(
     targets: dict[str, Target],
     norm: PathNormaliser,
     diagnostics: list[Diagnostic],
+    config: dict[str, str],
 ) -> tuple[str, ...]:
     """The files a link-type command reads: the candidates that name a known target or an
     existing file, plus the members of ``@file`` response files (``foo.mod``)."""
+    if target.name.endswith(".mod"):
+        # scripts/Makefile.build: "$(obj)/%.mod: FORCE" — redone only when its command
+        # (the member list) changes, never because a member was rebuilt.
+        return ()
     found: list[str] = []
     for raw in candidates:
         ident = norm(raw)
@@ -255,13 +348,12 @@ def _link_inputs(
             )
             continue
         found.extend(norm(word) for word in text.split())
-    if target.command.lstrip().startswith(("scripts/link-vmlinux.sh", "$(CONFIG_SHELL)")) or (
-        "link-vmlinux.sh" in target.command.split(";", 1)[0]
-    ):
-        # scripts/Makefile.vmlinux: "vmlinux: scripts/link-vmlinux.sh vmlinux.o $(KBUILD_LDS)";
-        # the script links vmlinux.o without naming it on its command line.
-        found.extend(t for t in ("vmlinux.o",) if t in targets)
-        found.extend(t for t in targets if t.endswith("/kernel/vmlinux.lds"))
+    for extra, condition in _MAKEFILE_PREREQS.get(target.name, ()):
+        if condition is None or config.get(condition, "n") != "n":
+            if extra.startswith("*"):
+                found.extend(t for t in targets if t.endswith(extra[1:]))
+            elif extra in targets:
+                found.append(extra)
     return tuple(dict.fromkeys(found))
 
 
@@ -269,8 +361,9 @@ class SourceReader:
     """Reads and scans the text of files by id, once each: the include lines and
     ``CONFIG_`` mentions that explain a rebuild."""
 
-    def __init__(self, objtree: str, srctree: str) -> None:
-        self._norm = PathNormaliser(objtree, srctree)
+    def __init__(self, layout: Layout) -> None:
+        self._norm = PathNormaliser(layout.objtree, layout.srctree)
+        self._layout = layout
         self._includes: dict[str, tuple[Include, ...]] = {}
         self._mentions: dict[str, tuple[Mention, ...]] = {}
 
@@ -304,6 +397,11 @@ class SourceReader:
         here = os.path.join(cwd, path)
         if os.path.exists(here):
             return self._norm.from_absolute(os.path.abspath(here))
+        if self._layout.kind == "M=":
+            # An external module's own files keep their absolute ids (see depgraph.paths).
+            in_module = os.path.join(self._layout.scan, path)
+            if os.path.exists(in_module):
+                return self._norm.from_absolute(in_module)
         return os.path.normpath(path)
 
 

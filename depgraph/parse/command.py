@@ -125,8 +125,10 @@ def parse_command(command: str) -> CommandIO:
             outputs.append(args[1])
             candidates.extend(args[2:])
             continue
-        if _looks_like_path(program) and program.endswith((".sh", ".pl", ".py")):
-            candidates.append(program)  # a script in the tree, e.g. link-vmlinux.sh
+        if "/" in program and _looks_like_path(program):
+            # A tool or script of the tree (scripts/mod/modpost, link-vmlinux.sh): kbuild
+            # rules list the tool they run among their prerequisites.
+            candidates.append(program)
         skip_next = False
         for i, arg in enumerate(args):
             if skip_next:

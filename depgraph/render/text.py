@@ -6,6 +6,19 @@ from __future__ import annotations
 from depgraph.query import Answer, Reason, Rebuild
 from depgraph.render.json import directory_of, summary
 
+SUMMARY_ROWS = 12
+
+
+def _rollup(by_directory: dict[str, dict[str, int]]) -> list[tuple[str, int, int]]:
+    """Counts per directory folded to two levels (``drivers/net``), largest first."""
+    folded: dict[str, list[int]] = {}
+    for directory, counts in by_directory.items():
+        key = "/".join(directory.split("/")[:2]) if not directory.startswith("/") else directory
+        row = folded.setdefault(key, [0, 0])
+        row[0] += counts["compile"]
+        row[1] += counts["link"]
+    return sorted(((k, c, li) for k, (c, li) in folded.items()), key=lambda r: (-r[1] - r[2], r[0]))
+
 
 def _where(file: str, line: int) -> str:
     return f"{file}:{line}" if line else file
@@ -70,12 +83,20 @@ def render_text(answer: Answer, *, limit: int | None = 8) -> str:
             lines.append(f"  {item.target:<{width}}  ← {cause}")
         if len(answer.link) > len(shown):
             lines.append(f"  … and {len(answer.link) - len(shown)} more (--all lists every one)")
-    counts = summary(answer)["by_directory"]
+    counts = _rollup(summary(answer)["by_directory"])
     if counts:
         lines.append("")
-        lines.append("Summary by directory (compile/link):")
-        for directory, c in counts.items():
-            lines.append(f"  {directory:<40} {c['compile']:>5} {c['link']:>5}")
+        lines.append("Summary by directory (recompile, relink):")
+        rows = counts if limit is None else counts[:SUMMARY_ROWS]
+        width = max(len(name) for name, _, _ in rows)
+        for name, compiled, linked in rows:
+            lines.append(f"  {name:<{width}}  {compiled:>5}  {linked:>5}")
+        if len(counts) > len(rows):
+            rest = counts[len(rows) :]
+            lines.append(
+                f"  {f'{len(rest)} more directories':<{width}}  "
+                f"{sum(r[1] for r in rest):>5}  {sum(r[2] for r in rest):>5}"
+            )
     for note in answer.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines) + "\n"
