@@ -161,13 +161,10 @@ def _split(body: str) -> list[str]:
 
 
 def _marker(text: str) -> str:
-    """A character absent from ``text``, to stand for a folded continuation.
+    """A character that is neither in ``text`` nor a control, to mark a folded continuation.
 
-    \\x01 is a control character, so a depfile that passes the binary check never holds
-    it; a damaged one gets a private-use character it does not contain.
+    Only needed for damaged text: clean text never holds \\x01, which is used instead.
     """
-    if "\x01" not in text:
-        return "\x01"
     return next(chr(code) for code in range(0xE000, 0x110000) if chr(code) not in text)
 
 
@@ -197,6 +194,8 @@ def parse_depfile(text: str, path: str = "<depfile>", *, strict: bool = False) -
         # CRLF anywhere, backslash-CRLF included (ninja's CarriageReturnContinuation); a
         # stray CR is taken as a blank.
         text = text.replace("\r\n", "\n").replace("\r", " ")
+    if text.endswith("\\"):
+        text += "\n"  # make: a backslash ending the file continues onto nothing
     has_controls = _CONTROL.search(text) is not None
     # Fold every continuation into one marker character while keeping the line count,
     # so the loop below runs once per rule rather than once per line (a kernel depfile
