@@ -20,6 +20,7 @@ from depgraph.model import BuildTree, Diagnostic, NodeKind, Severity, Target
 from depgraph.parse.cmdfile import SOURCE_INDEX, CmdFile, parse_cmdfile
 from depgraph.parse.command import parse_command
 from depgraph.parse.config import parse_config
+from depgraph.parse.depfile import parse_depfile
 from depgraph.parse.source import Include, Mention, scan_config_mentions, scan_includes
 from depgraph.paths import PathNormaliser
 
@@ -163,13 +164,40 @@ def _external_module_layout(
     )
 
 
-def _walk_cmd_files(objtree: str) -> Iterator[str]:
-    """Every ``.<target>.cmd`` below the objtree, in a stable (sorted) order."""
+def _walk_cmd_files(objtree: str, suffix: str = ".cmd") -> Iterator[str]:
+    """Every ``.<target>.cmd`` (or ``suffix``) file below the objtree, in sorted order."""
     for dirpath, dirnames, filenames in os.walk(objtree):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         for name in sorted(filenames):
-            if name.startswith(".") and name.endswith(".cmd") and len(name) > 5:
+            if name.startswith(".") and name.endswith(suffix) and len(name) > len(suffix) + 1:
                 yield os.path.join(dirpath, name)
+
+
+_SOURCE_SUFFIXES = (".c", ".S", ".s", ".cc", ".cpp", ".rs")
+
+
+def _depfile_targets(
+    scan: str, objtree: str, norm: PathNormaliser, known: dict[str, Target]
+) -> Iterator[Target]:
+    """Targets from gcc depfiles (``.foo.o.d``) that no ``.cmd`` file describes: a compile
+    that stopped before fixdep converted its depfile, or a make-based build outside
+    kbuild's fixdep (``tools/``). Their command line is unknown."""
+    for path in _walk_cmd_files(scan, ".d"):
+        text = _read_text(path)
+        if text is None:
+            continue
+        rel = os.path.relpath(path, objtree) if path.startswith(objtree + "/") else path
+        depfile = parse_depfile(text, rel)
+        for rule in depfile.rules:
+            prereqs = [norm(p) for p in rule.prereqs]
+            source = prereqs[0] if prereqs and prereqs[0].endswith(_SOURCE_SUFFIXES) else None
+            deps = tuple(p for p in prereqs[1 if source else 0 :] if p not in _DROPPED_DEPS)
+            for raw in rule.targets:
+                name = norm(raw)
+                if raw == "-" or name in known:
+                    continue
+                yield Target(name, _kind_of(name, source is not None), rel, "", 0, source,
+                             deps, (), ())  # fmt: skip
 
 
 def _read_text(path: str) -> str | None:
@@ -295,6 +323,9 @@ def load_tree(layout: Layout) -> BuildTree:
         target.inputs = _link_inputs(
             target, candidates, responses, targets, norm, diagnostics, auto_conf or config
         )
+
+    for extra in list(_depfile_targets(layout.scan, objtree, norm, targets)):
+        targets.setdefault(extra.name, extra)
 
     users: dict[str, list[str]] = {}
     for target in targets.values():

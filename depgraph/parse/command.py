@@ -154,8 +154,9 @@ def parse_command(command: str) -> CommandIO:
                 continue
             if arg.startswith("-"):
                 if "=" in arg:
+                    # --opt=FILE; a bare word (--build-id=sha1) is a value, not a file.
                     value = arg.split("=", 1)[1]
-                    if _looks_like_path(value):
+                    if "/" in value and _looks_like_path(value):
                         candidates.append(value)
                 continue
             if _looks_like_path(arg):
