@@ -24,7 +24,8 @@ Node attribute ``kind`` (:class:`~depgraph.model.NodeKind` value), always presen
     ``module``     a ``.ko``
     ``link``       a final link product: ``vmlinux``, the boot image and its parts
 Targets (nodes with a ``.cmd`` file) also carry ``cmd_file`` (objtree-relative path of
-their ``.cmd``) and ``compiled`` (True when kbuild compiles them from a ``source_``).
+their ``.cmd``), ``compiled`` (True when kbuild compiles them from a ``source_``) and
+``stale`` (True for leftovers of an earlier configuration that make no longer visits).
 
 Edge attribute ``kind``, always present:
     ``source``   the source file -> the target compiled from it
@@ -74,7 +75,11 @@ def build_graph(tree: BuildTree, *, commands: bool = True) -> nx.DiGraph:
     for name in sorted(tree.targets):
         target = tree.targets[name]
         graph.add_node(
-            name, kind=target.kind.value, cmd_file=target.cmd_file, compiled=target.compiled
+            name,
+            kind=target.kind.value,
+            cmd_file=target.cmd_file,
+            compiled=target.compiled,
+            stale=name in tree.stale,
         )
     for name in sorted(tree.targets):
         target = tree.targets[name]

@@ -49,6 +49,11 @@ _MAKEFILE_PREREQS: dict[str, tuple[tuple[str, str | None], ...]] = {
 }
 
 
+# Objects that a script links without any .cmd file naming them as an input:
+# scripts/link-vmlinux.sh compiles and links init/version-timestamp.o on every link.
+_LINKED_BY_SCRIPT = frozenset({"init/version-timestamp.o"})
+
+
 class LoadError(Exception):
     """The directory is not something depgraph can read; the message is one line."""
 
@@ -334,6 +339,9 @@ def load_tree(layout: Layout) -> BuildTree:
         for symbol, _ in target.stamps:
             users.setdefault(symbol, []).append(target.name)
 
+    module_objects = _module_objects(layout, norm)
+    stale = _stale_targets(targets, users, module_objects)
+
     return BuildTree(
         objtree=objtree,
         srctree=layout.srctree,
@@ -345,7 +353,57 @@ def load_tree(layout: Layout) -> BuildTree:
         diagnostics=diagnostics,
         cmd_files=cmd_files,
         generated=norm.in_objtree,
+        stale=stale,
     )
+
+
+def _module_objects(layout: Layout, norm: PathNormaliser) -> set[str] | None:
+    """The module objects the top-level ``modules.order`` lists (6.x lists ``.o``
+    files; older kernels list ``.ko``), or None when the tree has none."""
+    text = _read_text(os.path.join(layout.scan, "modules.order"))
+    if text is None:
+        return None
+    found: set[str] = set()
+    for word in text.split():
+        if word.endswith(".ko"):
+            word = word[:-3] + ".o"
+        ident = norm(word if word.startswith("/") else word.removeprefix("kernel/"))
+        found.add(ident)
+    return found
+
+
+def _stale_targets(
+    targets: dict[str, Target], users: dict[str, list[str]], module_objects: set[str] | None
+) -> set[str]:
+    """Targets left behind by an earlier configuration: kbuild never deletes the objects,
+    ``.cmd`` files and modules of code that was switched off, but make no longer visits
+    them, so touching their headers rebuilds nothing.
+
+    A target is live when it leads to a root: a target nothing reads that is a product
+    (``vmlinux``, the boot image, a host tool, a generated file), a module that
+    ``modules.order`` lists, or an object a script links (``init/version-timestamp.o``).
+    An archive or object that nothing reads, or a module missing from ``modules.order``,
+    is no root."""
+    roots: list[str] = []
+    for name, target in targets.items():
+        if name in users:
+            continue
+        if target.kind is NodeKind.ARCHIVE:
+            continue
+        if target.kind is NodeKind.OBJECT and name not in _LINKED_BY_SCRIPT:
+            continue
+        listed = module_objects is None or name[: -len(".ko")] + ".o" in module_objects
+        if target.kind is NodeKind.MODULE and not listed:
+            continue
+        roots.append(name)
+    live = set(roots)
+    stack = roots
+    while stack:
+        for item in targets[stack.pop()].prerequisites():
+            if item in targets and item not in live:
+                live.add(item)
+                stack.append(item)
+    return set(targets) - live
 
 
 def _link_inputs(

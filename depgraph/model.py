@@ -94,7 +94,8 @@ class BuildTree:
 
     ``users`` maps a file id or a ``CONFIG_`` symbol to the targets that list it, in the
     order the ``.cmd`` files were read; it is what queries walk, so no query needs to visit
-    every target.
+    every target. ``stale`` holds targets left over from an earlier configuration, which
+    make no longer visits (see ``loader._stale_targets``).
     """
 
     objtree: str
@@ -107,6 +108,7 @@ class BuildTree:
     diagnostics: list[Diagnostic]
     cmd_files: int
     generated: set[str]
+    stale: set[str]
 
     def is_generated(self, ident: str) -> bool:
         """True for files that live in the objtree: written by the build, not by a person.

@@ -122,7 +122,12 @@ def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Ans
     reasons: dict[str, list[Reason]] = {}
     explainer = _Explainer(tree, text)
 
+    skipped: set[str] = set()
+
     def add(target: str, reason: Reason) -> bool:
+        if target in tree.stale:
+            skipped.add(target)
+            return False
         known = reasons.get(target)
         if known is None:
             reasons[target] = [reason]
@@ -170,7 +175,14 @@ def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Ans
         target = tree.targets[name]
         rebuild = Rebuild(name, target.kind, tuple(reasons[name]))
         (compile_ if target.compiled else link).append(rebuild)
-    return Answer(tuple(changes), tuple(compile_), tuple(link))
+    notes: list[str] = []
+    if skipped:
+        example = ", ".join(sorted(skipped)[:3])
+        notes.append(
+            f"{len(skipped)} stale target(s) left from an earlier configuration are not "
+            f"built any more and were left out: {example}"
+        )
+    return Answer(tuple(changes), tuple(compile_), tuple(link), tuple(notes))
 
 
 def _build_order(tree: BuildTree, redone: dict[str, list[Reason]]) -> list[str]:
