@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from depgraph.kbuild import DROPPED_DEPS, LINKED_BY_SCRIPT, MAKEFILE_PREREQS
 from depgraph.model import BuildTree, Diagnostic, NodeKind, Severity, Target
 from depgraph.parse.cmdfile import SOURCE_INDEX, CmdFile, parse_cmdfile
 from depgraph.parse.command import parse_command
@@ -25,33 +26,7 @@ from depgraph.parse.source import Include, Mention, scan_config_mentions, scan_i
 from depgraph.paths import PathNormaliser
 
 _SKIP_DIRS = frozenset({".git", "source", ".tmp_versions"})
-# include/generated/autoconf.h changes on every syncconfig; fixdep drops it and depends on
-# the per-symbol stamps instead (scripts/basic/fixdep.c). A hand-made or older list that
-# still names it must not make every object depend on it.
-_DROPPED_DEPS = frozenset({"include/generated/autoconf.h"})
 _O_MAKEFILE_INCLUDE = re.compile(r"^include\s+(\S+)/Makefile\s*$", re.M)
-
-
-# Prerequisites that a Makefile rule names and the command line does not, with the config
-# symbol that must be set for the rule to exist. From scripts/Makefile.vmlinux (6.x):
-#   vmlinux: scripts/link-vmlinux.sh vmlinux.o $(KBUILD_LDS) FORCE
-#   vmlinux: .vmlinux.export.o          (ifdef CONFIG_MODULES)
-#   vmlinux: scripts/sorttable          (ifdef CONFIG_BUILDTIME_TABLE_SORT)
-# link-vmlinux.sh links vmlinux.o itself, without naming it on its command line. A name
-# starting with "*" matches by suffix (KBUILD_LDS is arch/$(SRCARCH)/kernel/vmlinux.lds).
-_MAKEFILE_PREREQS: dict[str, tuple[tuple[str, str | None], ...]] = {
-    "vmlinux": (
-        ("vmlinux.o", None),
-        ("*/kernel/vmlinux.lds", None),
-        (".vmlinux.export.o", "CONFIG_MODULES"),
-        ("scripts/sorttable", "CONFIG_BUILDTIME_TABLE_SORT"),
-    ),
-}
-
-
-# Objects that a script links without any .cmd file naming them as an input:
-# scripts/link-vmlinux.sh compiles and links init/version-timestamp.o on every link.
-_LINKED_BY_SCRIPT = frozenset({"init/version-timestamp.o"})
 
 
 class LoadError(Exception):
@@ -196,7 +171,7 @@ def _depfile_targets(
         for rule in depfile.rules:
             prereqs = [norm(p) for p in rule.prereqs]
             source = prereqs[0] if prereqs and prereqs[0].endswith(_SOURCE_SUFFIXES) else None
-            deps = tuple(p for p in prereqs[1 if source else 0 :] if p not in _DROPPED_DEPS)
+            deps = tuple(p for p in prereqs[1 if source else 0 :] if p not in DROPPED_DEPS)
             for raw in rule.targets:
                 name = norm(raw)
                 if raw == "-" or name in known:
@@ -297,7 +272,7 @@ def load_tree(layout: Layout) -> BuildTree:
     for rel, record in parsed:
         name = norm(record.target)
         source = norm(record.source) if record.source else None
-        deps = tuple(d for d in (norm(raw) for raw in record.deps) if d not in _DROPPED_DEPS)
+        deps = tuple(d for d in (norm(raw) for raw in record.deps) if d not in DROPPED_DEPS)
         all_deps = tuple(norm(raw) for raw in record.deps)
         # A stamp listed before the first file belongs to the source.
         stamps = tuple(
@@ -390,7 +365,7 @@ def _stale_targets(
             continue
         if target.kind is NodeKind.ARCHIVE:
             continue
-        if target.kind is NodeKind.OBJECT and name not in _LINKED_BY_SCRIPT:
+        if target.kind is NodeKind.OBJECT and name not in LINKED_BY_SCRIPT:
             continue
         listed = module_objects is None or name[: -len(".ko")] + ".o" in module_objects
         if target.kind is NodeKind.MODULE and not listed:
@@ -437,7 +412,7 @@ def _link_inputs(
             )
             continue
         found.extend(norm(word) for word in text.split())
-    for extra, condition in _MAKEFILE_PREREQS.get(target.name, ()):
+    for extra, condition in MAKEFILE_PREREQS.get(target.name, ()):
         if condition is None or config.get(condition, "n") != "n":
             if extra.startswith("*"):
                 found.extend(t for t in targets if t.endswith(extra[1:]))

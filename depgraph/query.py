@@ -12,7 +12,9 @@ The rules are kbuild's (``shared/kbuild-notes.md``, "Four ways kbuild decides to
    (``arch/x86/boot/voffset.h`` from ``vmlinux``);
 4. files kbuild writes only when their content changes (``filechk``: ``bounds.h``,
    ``asm-offsets.h``, ``*.mod.c``) have no ``.cmd`` file and stop the cascade, except the
-   ones whose content changes on every link: see :data:`REWRITTEN_BY_LINK`.
+   ones whose content changes on every link (:data:`depgraph.kbuild.REWRITTEN_BY_LINK`);
+5. an object a link script compiles (``init/version-timestamp.o``) is redone with that
+   link, not on its own (:data:`depgraph.kbuild.LINKED_BY_SCRIPT`).
 
 Answers are values (:class:`Answer`); rendering them is :mod:`depgraph.render`'s job.
 """
@@ -24,16 +26,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from depgraph.kbuild import LINKED_BY_SCRIPT, REWRITTEN_BY_LINK
 from depgraph.model import BuildTree, NodeKind, Target
 from depgraph.parse.source import Include, Mention
 from depgraph.paths import PathNormaliser
-
-# Files whose content changes whenever make relinks the key (so they are no stop to the
-# cascade): include/generated/utsversion.h holds the build number and timestamp, and
-# link-vmlinux.sh compiles init/version-timestamp.o from it on every vmlinux link.
-REWRITTEN_BY_LINK: dict[str, tuple[str, ...]] = {
-    "vmlinux": ("include/generated/utsversion.h",),
-}
 
 
 class TextSource(Protocol):
@@ -139,6 +135,8 @@ def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Ans
     queue: deque[str] = deque()
     for change in changes:
         for user in tree.users.get(change.ident, ()):
+            if user in LINKED_BY_SCRIPT:
+                continue  # redone with its link below, if that link is redone
             target = tree.targets[user]
             if change.is_symbol:
                 reason = explainer.config_reason(target, change.ident)
@@ -154,6 +152,8 @@ def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Ans
     while queue:
         done = queue.popleft()
         for user in tree.users.get(done, ()):
+            if user in LINKED_BY_SCRIPT:
+                continue  # enters through REWRITTEN_BY_LINK when its link is redone
             target = tree.targets[user]
             if target.source == done:
                 reason = Reason("source", done)

@@ -118,9 +118,10 @@ def parse_command(command: str) -> CommandIO:
             if inner.endswith("ar") and len(args) >= 3:
                 outputs.append(args[2])
             continue
-        if base.endswith("ar") and len(args) >= 2 and not args[0].startswith("-"):
-            # "ar cDPrsT lib.a x.o y.o"; "ar mPiT $(ar t …) vmlinux.a" moves members only.
-            if "t" in args[0] and not args[0].startswith(("c", "r", "q")):
+        if base.endswith("ar") and len(args) >= 2:
+            # "ar cDPrsT lib.a x.o y.o" writes lib.a from its members (operation r or q);
+            # "ar mPiT … vmlinux.a …" only moves members, "ar t" lists them.
+            if not set(args[0].lstrip("-")) & set("rq"):
                 continue
             outputs.append(args[1])
             candidates.extend(args[2:])

@@ -10,11 +10,13 @@ from depgraph.parse.cmdfile import SOURCE_INDEX, cmd_target_from_filename, parse
 
 # init/.main.o.cmd from a 6.12 O= build, deps_ trimmed to four entries.
 MAIN_O = (
-    "savedcmd_init/main.o := gcc -Wp,-MMD,init/.main.o.d -nostdinc -I/src/include -I./include "
-    "-include /src/include/linux/kconfig.h -D__KERNEL__ -DKBUILD_MODNAME='\"main\"' "
-    "-D__KBUILD_MODNAME=kmod_main -c -o init/main.o /src/init/main.c  \n"
-    "\n"
-) + """\
+    (
+        "savedcmd_init/main.o := gcc -Wp,-MMD,init/.main.o.d -nostdinc -I/src/include -I./include "
+        "-include /src/include/linux/kconfig.h -D__KERNEL__ -DKBUILD_MODNAME='\"main\"' "
+        "-D__KBUILD_MODNAME=kmod_main -c -o init/main.o /src/init/main.c  \n"
+        "\n"
+    )
+    + """\
 source_init/main.o := /src/init/main.c
 
 deps_init/main.o := \\
@@ -30,6 +32,7 @@ init/main.o: $(deps_init/main.o)
 
 $(deps_init/main.o):
 """
+)
 
 
 def test_savedcmd_source_and_deps():

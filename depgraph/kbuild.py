@@ -1,0 +1,40 @@
+"""kbuild's rules that no file of a build tree records, in one place.
+
+Each fact names the kbuild source it comes from (Linux 6.12; see shared/kbuild-notes.md)
+and was checked against real ``make V=2`` runs (scripts/kernel_probe.py).
+"""
+
+from __future__ import annotations
+
+# fixdep drops include/generated/autoconf.h from every list: it changes on every
+# syncconfig, and the per-symbol stamps include/config/FOO stand in for it.
+DROPPED_DEPS = frozenset({"include/generated/autoconf.h"})
+
+# Prerequisites that a Makefile rule names and the command line does not, with the config
+# symbol that must be set for the rule to exist. scripts/Makefile.vmlinux:
+#   vmlinux: scripts/link-vmlinux.sh vmlinux.o $(KBUILD_LDS) FORCE
+#   vmlinux: .vmlinux.export.o          (ifdef CONFIG_MODULES)
+#   vmlinux: scripts/sorttable          (ifdef CONFIG_BUILDTIME_TABLE_SORT)
+# link-vmlinux.sh links vmlinux.o without naming it on its command line. A name starting
+# with "*" matches by suffix (KBUILD_LDS is arch/$(SRCARCH)/kernel/vmlinux.lds).
+MAKEFILE_PREREQS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "vmlinux": (
+        ("vmlinux.o", None),
+        ("*/kernel/vmlinux.lds", None),
+        (".vmlinux.export.o", "CONFIG_MODULES"),
+        ("scripts/sorttable", "CONFIG_BUILDTIME_TABLE_SORT"),
+    ),
+}
+
+# Objects compiled and linked by a link script, not by a make rule of their directory:
+# scripts/link-vmlinux.sh runs "make -f scripts/Makefile.build obj=init
+# init/version-timestamp.o" on every link of vmlinux. They are redone when (and only when)
+# that link is redone: a change to their own source waits for the next link.
+LINKED_BY_SCRIPT: dict[str, str] = {"init/version-timestamp.o": "vmlinux"}
+
+# Files whose content changes on every run of the key's link, so they never stop the
+# cascade: include/generated/utsversion.h holds the build number (.version) and time
+# (init/Makefile: "include/generated/utsversion.h: FORCE").
+REWRITTEN_BY_LINK: dict[str, tuple[str, ...]] = {
+    "vmlinux": ("include/generated/utsversion.h",),
+}

@@ -1,0 +1,10 @@
+#ifndef _LINUX_KERN_LEVELS_H
+#define _LINUX_KERN_LEVELS_H
+
+#define KERN_SOH	"\001"
+#define KERN_ERR	KERN_SOH "3"
+#define KERN_WARNING	KERN_SOH "4"
+#define KERN_INFO	KERN_SOH "6"
+#define KERN_DEBUG	KERN_SOH "7"
+
+#endif /* _LINUX_KERN_LEVELS_H */

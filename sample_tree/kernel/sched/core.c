@@ -1,0 +1,12 @@
+// kernel/sched/core.c
+#include "sched.h"
+
+struct rq runqueue;
+
+void sched_init(void)
+{
+	runqueue.clock = TICK_NSEC;
+	runqueue.nr_running = 0;
+	rt_sched_init();
+	pr_info("sched: tick %llu ns\n", TICK_NSEC);
+}
