@@ -357,15 +357,15 @@ def _stale_targets(
     A target is live when it leads to a root: a target nothing reads that is a product
     (``vmlinux``, the boot image, a host tool, a generated file), a module that
     ``modules.order`` lists, or an object a script links (``init/version-timestamp.o``).
-    An archive or object that nothing reads, or a module missing from ``modules.order``,
-    is no root."""
+    An archive or object that nothing reads is no root when the step that would collect
+    it exists and leaves it out; in a half-built tree, where that step has not run yet,
+    it is one. A module missing from ``modules.order`` is no root."""
     roots: list[str] = []
     for name, target in targets.items():
         if name in users:
             continue
-        if target.kind is NodeKind.ARCHIVE:
-            continue
-        if target.kind is NodeKind.OBJECT and name not in LINKED_BY_SCRIPT:
+        collected = target.kind in (NodeKind.ARCHIVE, NodeKind.OBJECT)
+        if collected and name not in LINKED_BY_SCRIPT and _collector_exists(name, targets):
             continue
         listed = module_objects is None or name[: -len(".ko")] + ".o" in module_objects
         if target.kind is NodeKind.MODULE and not listed:
@@ -379,6 +379,20 @@ def _stale_targets(
                 live.add(item)
                 stack.append(item)
     return set(targets) - live
+
+
+def _collector_exists(name: str, targets: dict[str, Target]) -> bool:
+    """Whether the step that takes ``name`` in was run: its directory's ``built-in.a``,
+    ``lib.a`` or ``modules.order`` for an object, the parent directory's ``built-in.a``
+    (``vmlinux.a`` at the top) for an archive (scripts/Makefile.build)."""
+    directory, _, base = name.rpartition("/")
+    if base.endswith(".a"):
+        if not directory:
+            return "vmlinux.a" in targets
+        parent = directory.rpartition("/")[0]
+        return (f"{parent}/built-in.a" if parent else "built-in.a") in targets
+    prefix = f"{directory}/" if directory else ""
+    return any(prefix + c in targets for c in ("built-in.a", "lib.a", "modules.order"))
 
 
 def _link_inputs(
