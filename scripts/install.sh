@@ -10,8 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-extra=""
-if [ "${1:-}" = "--test" ]; then extra="[test]"; fi
+# Users get a plain install; developers (--test) an editable one, so edits take effect.
+spec=(".")
+if [ "${1:-}" = "--test" ]; then spec=(-e ".[test]"); fi
 
 missing=()
 command -v make >/dev/null 2>&1 || missing+=(make)
@@ -33,5 +34,5 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e ".${extra}"
+.venv/bin/python -m pip install -q "${spec[@]}"
 echo "install.sh: depgraph installed in .venv (run .venv/bin/depgraph)" >&2
