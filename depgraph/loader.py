@@ -272,8 +272,8 @@ def load_tree(layout: Layout) -> BuildTree:
     for rel, record in parsed:
         name = norm(record.target)
         source = norm(record.source) if record.source else None
-        deps = tuple(d for d in (norm(raw) for raw in record.deps) if d not in DROPPED_DEPS)
-        all_deps = tuple(norm(raw) for raw in record.deps)
+        all_deps = [norm(raw) for raw in record.deps]
+        deps = tuple(d for d in all_deps if d not in DROPPED_DEPS)
         # A stamp listed before the first file belongs to the source.
         stamps = tuple(
             (stamp_name(stamp), source if index == SOURCE_INDEX else all_deps[index])

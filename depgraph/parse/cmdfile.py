@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from depgraph.model import Diagnostic, ParseError, Severity
 
-_WILDCARD = "$(wildcard "
+_WILDCARD = "$(wildcard "  # 11 characters
 _SOURCE_INDEX = -1
 
 
@@ -98,56 +98,62 @@ def parse_cmdfile(text: str, path: str = "<cmd>", *, strict: bool = False) -> Cm
     deps: list[str] = []
     stamps: list[tuple[str, int]] = []
     extra: list[str] = []
-    in_deps = False
     deps_var = ""
     deps_rule_seen = False
 
     lines = text.split("\n")
-    for index, raw in enumerate(lines):
+    count = len(lines)
+    index = 0
+    while index < count:
+        raw = lines[index]
         line = raw[:-1] if raw.endswith("\r") else raw
-        if in_deps:
-            # Entries are indented: two spaces for a file, four for a config stamp.
-            if line.startswith(" "):
-                entry = _strip_continuation(line)
-                if not entry:
-                    continue
-                if entry.startswith(_WILDCARD):
-                    if not entry.endswith(")"):
-                        problem(index + 1, "unterminated $(wildcard …) entry", entry)
-                        continue
-                    stamps.append((entry[len(_WILDCARD) : -1].strip(), len(deps) - 1))
-                else:
-                    deps.append(entry)
-                if not line.endswith("\\"):
-                    in_deps = False
-                continue
-            in_deps = False
+        index += 1
         if not line or line.startswith("#"):
             continue  # blank, or a comment such as "#SYMVER sym 0x…"
-        if line.startswith(("savedcmd_", "cmd_")):
+        if line.startswith("deps_"):
             name, sep, value = line.partition(" := ")
             if not sep:
-                problem(index + 1, "command line without ':='", line)
-                continue
-            target = name.split("_", 1)[1]
-            command = unescape_command(value)
-            command_line = index + 1
-        elif line.startswith("source_"):
-            _, sep, value = line.partition(" := ")
-            if not sep:
-                problem(index + 1, "source line without ':='", line)
-                continue
-            source = value.strip() or None
-        elif line.startswith("deps_"):
-            name, sep, value = line.partition(" := ")
-            if not sep:
-                problem(index + 1, "deps line without ':='", line)
+                problem(index, "deps line without ':='", line)
                 continue
             deps_var = name
             rest = _strip_continuation(value)
             if rest:  # an older or hand-written form with entries on the same line
                 deps.extend(rest.split())
-            in_deps = value.rstrip().endswith("\\")
+            if not value.rstrip().endswith("\\"):
+                continue
+            # The hot loop of a kernel load (millions of lines): kept free of calls.
+            # Entries are indented, two spaces for a file and four for a config stamp.
+            while index < count:
+                entry = lines[index]
+                if not entry or entry[0] != " ":
+                    break
+                index += 1
+                entry = entry.strip()
+                if entry.endswith("\\"):
+                    entry = entry[:-1].rstrip()
+                if not entry:
+                    continue
+                if entry[0] != "$":
+                    deps.append(entry)
+                elif entry.startswith(_WILDCARD) and entry.endswith(")"):
+                    stamps.append((entry[11:-1].strip(), len(deps) - 1))
+                else:
+                    problem(index, "unterminated $(wildcard …) entry", entry)
+            continue
+        if line.startswith(("savedcmd_", "cmd_")):
+            name, sep, value = line.partition(" := ")
+            if not sep:
+                problem(index, "command line without ':='", line)
+                continue
+            target = name.split("_", 1)[1]
+            command = unescape_command(value)
+            command_line = index
+        elif line.startswith("source_"):
+            _, sep, value = line.partition(" := ")
+            if not sep:
+                problem(index, "source line without ':='", line)
+                continue
+            source = value.strip() or None
         elif line.startswith("$(") and line.endswith("):"):
             continue  # "$(deps_foo.o):" — the empty rule that tolerates deleted headers
         elif ":" in line:
@@ -160,9 +166,9 @@ def parse_cmdfile(text: str, path: str = "<cmd>", *, strict: bool = False) -> Cm
                     continue
                 extra.append(word.rstrip(")"))
             if not rule_target.strip():
-                problem(index + 1, "rule without a target", line)
+                problem(index, "rule without a target", line)
         else:
-            problem(index + 1, "unrecognised line", line)
+            problem(index, "unrecognised line", line)
 
     if deps_var and not deps_rule_seen:
         # fixdep always closes the list with "target: $(deps_target)"; without it the
