@@ -38,7 +38,7 @@ Edge attribute ``kind``, always present:
                  ``voffset.h``, the objects of ``foo.mod`` into ``foo.o``)
 
 Worked example (sample_tree): ``init/main.c`` -source-> ``init/main.o``;
-``include/linux/printk.h`` -file-> ``init/main.o``; ``CONFIG_LOGLEVEL`` -config->
+``include/linux/printk.h`` -file-> ``init/main.o``; ``CONFIG_DEFAULT_LOGLEVEL`` -config->
 ``init/main.o`` (via ``include/linux/printk.h``); ``cmd:init/main.o`` -command->
 ``init/main.o``; ``init/main.o`` -member-> ``init/built-in.a`` -member-> ``built-in.a``
 -member-> ``vmlinux.a`` -member-> ``vmlinux.o`` -member-> ``vmlinux``.

@@ -154,6 +154,7 @@ def _walk_cmd_files(objtree: str, suffix: str = ".cmd") -> Iterator[str]:
 
 
 _SOURCE_SUFFIXES = (".c", ".S", ".s", ".cc", ".cpp", ".rs")
+_OUTPUT_SUFFIXES = (".o", ".s", ".i", ".lds", ".so")
 
 
 def _depfile_targets(
@@ -168,16 +169,21 @@ def _depfile_targets(
             continue
         rel = os.path.relpath(path, objtree) if path.startswith(objtree + "/") else path
         depfile = parse_depfile(text, rel)
-        for rule in depfile.rules:
-            prereqs = [norm(p) for p in rule.prereqs]
-            source = prereqs[0] if prereqs and prereqs[0].endswith(_SOURCE_SUFFIXES) else None
-            deps = tuple(p for p in prereqs[1 if source else 0 :] if p not in DROPPED_DEPS)
-            for raw in rule.targets:
-                name = norm(raw)
-                if raw == "-" or name in known:
-                    continue
-                yield Target(name, _kind_of(name, source is not None), rel, "", 0, source,
-                             deps, (), ())  # fmt: skip
+        # gcc -Wp,-MMD names the target after the source's basename, without its
+        # directory; like fixdep, take it from the depfile's name: dir/.foo.o.d -> dir/foo.o.
+        head, base = os.path.split(path)
+        name = norm(os.path.join(head, base[1:-2]))
+        if name in known or not name.endswith(_OUTPUT_SUFFIXES):
+            continue  # e.g. .missing-syscalls.d of scripts/checksyscalls.sh (target "-")
+        if not os.path.exists(os.path.join(head, base[1:-2])):
+            # A compile that failed after the preprocessor wrote its depfile: make builds
+            # the missing object whatever changes, so no change is its reason.
+            continue
+        prereqs = [norm(p) for p in depfile.all_prereqs]
+        source = prereqs[0] if prereqs and prereqs[0].endswith(_SOURCE_SUFFIXES) else None
+        deps = tuple(p for p in prereqs[1 if source else 0 :] if p not in DROPPED_DEPS)
+        if prereqs:
+            yield Target(name, _kind_of(name, source is not None), rel, "", 0, source, deps, (), ())
 
 
 def _read_text(path: str) -> str | None:

@@ -113,3 +113,18 @@ def test_stale_module_left_by_an_earlier_configuration_is_left_out(own_build: Bu
 def test_kbuild_output_names_the_tree(sample_build: Build):
     layout = locate(None, {"KBUILD_OUTPUT": str(sample_build.obj)}, os.getcwd())
     assert Path(layout.objtree) == sample_build.obj
+
+
+def test_gcc_depfile_not_yet_converted_by_fixdep_becomes_a_target(own_build: Build):
+    """A compile that stopped after gcc wrote its depfile but before fixdep turned it
+    into a .cmd file (or a make-based build without fixdep) still loads."""
+    saved = load(own_build).targets["drivers/net/netdev.o"].command
+    command = saved.replace(".netdev.o.d", ".extra.o.d").replace(
+        "-o drivers/net/netdev.o", "-o drivers/net/extra.o"
+    )
+    subprocess.run(["sh", "-c", command], cwd=own_build.obj, check=True)
+    assert (own_build.obj / "drivers/net/.extra.o.d").exists()
+    extra = load(own_build).targets["drivers/net/extra.o"]
+    assert extra.source == "drivers/net/netdev.c"
+    assert "drivers/common/helper.h" in extra.deps  # the "../" spelling, resolved
+    assert extra.command == ""
