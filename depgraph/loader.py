@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from depgraph import __version__, cache
+from depgraph.index import KINDS, Index, TargetsView, UsersView
 from depgraph.kbuild import DROPPED_DEPS, LINKED_BY_SCRIPT, MAKEFILE_PREREQS
 from depgraph.model import BuildTree, Diagnostic, NodeKind, Severity, Target
-from depgraph.parse.cmdfile import SOURCE_INDEX, CmdFile, parse_cmdfile
+from depgraph.parse.cmdfile import SOURCE_INDEX, parse_cmdfile
 from depgraph.parse.command import parse_command
 from depgraph.parse.config import parse_config
 from depgraph.parse.depfile import parse_depfile
@@ -144,46 +146,36 @@ def _external_module_layout(
     )
 
 
-def _walk_cmd_files(objtree: str, suffix: str = ".cmd") -> Iterator[str]:
-    """Every ``.<target>.cmd`` (or ``suffix``) file below the objtree, in sorted order."""
-    for dirpath, dirnames, filenames in os.walk(objtree):
+def _scan(directory: str) -> Iterator[tuple[str, int, int]]:
+    """Every ``.<target>.cmd`` and ``.<target>.d`` file below ``directory`` with its size
+    and mtime, in sorted order (``source`` links and ``.git`` are not followed)."""
+    for dirpath, dirnames, filenames in os.walk(directory):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         for name in sorted(filenames):
-            if name.startswith(".") and name.endswith(suffix) and len(name) > len(suffix) + 1:
-                yield os.path.join(dirpath, name)
+            if name[0] == "." and (name.endswith(".cmd") or name.endswith(".d")) and len(name) > 4:
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                yield path, st.st_size, st.st_mtime_ns
+
+
+def _walk_cmd_files(directory: str) -> Iterator[str]:
+    for path, _, _ in _scan(directory):
+        if path.endswith(".cmd"):
+            yield path
 
 
 _SOURCE_SUFFIXES = (".c", ".S", ".s", ".cc", ".cpp", ".rs")
 _OUTPUT_SUFFIXES = (".o", ".s", ".i", ".lds", ".so")
 
 
-def _depfile_targets(
-    scan: str, objtree: str, norm: PathNormaliser, known: dict[str, Target]
-) -> Iterator[Target]:
-    """Targets from gcc depfiles (``.foo.o.d``) that no ``.cmd`` file describes: a compile
-    that stopped before fixdep converted its depfile, or a make-based build outside
-    kbuild's fixdep (``tools/``). Their command line is unknown."""
-    for path in _walk_cmd_files(scan, ".d"):
-        text = _read_text(path)
-        if text is None:
-            continue
-        rel = os.path.relpath(path, objtree) if path.startswith(objtree + "/") else path
-        depfile = parse_depfile(text, rel)
-        # gcc -Wp,-MMD names the target after the source's basename, without its
-        # directory; like fixdep, take it from the depfile's name: dir/.foo.o.d -> dir/foo.o.
-        head, base = os.path.split(path)
-        name = norm(os.path.join(head, base[1:-2]))
-        if name in known or not name.endswith(_OUTPUT_SUFFIXES):
-            continue  # e.g. .missing-syscalls.d of scripts/checksyscalls.sh (target "-")
-        if not os.path.exists(os.path.join(head, base[1:-2])):
-            # A compile that failed after the preprocessor wrote its depfile: make builds
-            # the missing object whatever changes, so no change is its reason.
-            continue
-        prereqs = [norm(p) for p in depfile.all_prereqs]
-        source = prereqs[0] if prereqs and prereqs[0].endswith(_SOURCE_SUFFIXES) else None
-        deps = tuple(p for p in prereqs[1 if source else 0 :] if p not in DROPPED_DEPS)
-        if prereqs:
-            yield Target(name, _kind_of(name, source is not None), rel, "", 0, source, deps, (), ())
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def _read_text(path: str) -> str | None:
@@ -246,96 +238,197 @@ def _kind_of(name: str, compiled: bool) -> NodeKind:
     return NodeKind.LINK
 
 
-def load_tree(layout: Layout) -> BuildTree:
-    """Read every ``.cmd`` file of the object tree into a :class:`BuildTree`."""
+Progress = Callable[[int, int], None]
+
+
+def load_tree(
+    layout: Layout, *, cache_dir: str | None = None, progress: Progress | None = None
+) -> BuildTree:
+    """Read the tree's ``.cmd`` files (and depfiles fixdep has not converted) into a
+    :class:`BuildTree`.
+
+    With ``cache_dir``, what was parsed is kept there (:mod:`depgraph.cache`) and a later
+    load re-reads only the files whose size or mtime changed. ``progress(done, total)``
+    is called while files are parsed.
+    """
     objtree = layout.objtree
     norm = PathNormaliser(objtree, layout.srctree)
+    notes: list[str] = []
     diagnostics: list[Diagnostic] = []
-
     config, diags = read_config(os.path.join(objtree, ".config"))
     diagnostics.extend(diags)
     auto_conf, diags = read_config(os.path.join(objtree, "include/config/auto.conf"))
     diagnostics.extend(diags)
+
+    key = cache.tree_key(__version__, layout.objtree, layout.srctree, layout.scan)
+    state: cache.State | None = None
+    if cache_dir is not None:
+        state, why = cache.read(cache_dir, key)
+        if why:
+            notes.append(why)
+    fresh = state is None
+    if state is None:
+        state = cache.State(cache.FORMAT, key, Index())
+    index = state.index
+
+    seen: set[str] = set()
+    changed: list[tuple[str, str, int, int]] = []
+    cut = len(objtree) + 1 if layout.kind != "M=" else 0
+    for path, size, mtime in _scan(layout.scan):
+        rel = path[cut:]
+        seen.add(rel)
+        entry = state.entries.get(rel)
+        if entry is None or entry.size != size or entry.mtime_ns != mtime:
+            changed.append((rel, path, size, mtime))
+    removed = [rel for rel in state.entries if rel not in seen]
+    for rel in removed:
+        gone = state.entries.pop(rel)
+        if gone.target >= 0 and not any(e.target == gone.target for e in state.entries.values()):
+            index.remove(gone.target)
+
     stamp_name = _StampNames(set(config) | set(auto_conf))
-
-    parsed: list[tuple[str, CmdFile]] = []
-    cmd_files = 0
-    for path in _walk_cmd_files(layout.scan):
-        cmd_files += 1
-        rel = os.path.relpath(path, objtree) if layout.kind != "M=" else path
-        text = _read_text(path)
-        if text is None:
-            diagnostics.append(Diagnostic(rel, 0, "cannot read file"))
+    depfiles: list[tuple[str, str, int, int]] = []
+    for number, (rel, path, size, mtime) in enumerate(changed, start=1):
+        if progress is not None:
+            progress(number, len(changed))
+        if rel.endswith(".d"):
+            depfiles.append((rel, path, size, mtime))
             continue
-        record = parse_cmdfile(text, rel)
-        diagnostics.extend(record.diagnostics)
-        if not record.target:
-            continue
-        parsed.append((rel, record))
+        state.entries[rel] = _load_cmd(rel, path, size, mtime, norm, stamp_name, index)
+    for rel, path, size, mtime in depfiles:
+        state.entries[rel] = _load_depfile(rel, path, size, mtime, norm, index)
 
-    targets: dict[str, Target] = {}
-    pending_inputs: list[tuple[Target, tuple[str, ...], tuple[str, ...]]] = []
-    for rel, record in parsed:
-        name = norm(record.target)
-        source = norm(record.source) if record.source else None
-        all_deps = [norm(raw) for raw in record.deps]
-        deps = tuple(d for d in all_deps if d not in DROPPED_DEPS)
-        # A stamp listed before the first file belongs to the source.
-        stamps = tuple(
-            (stamp_name(stamp), source if index == SOURCE_INDEX else all_deps[index])
-            for stamp, index in record.stamps
-        )
-        target = Target(
-            name=name,
-            kind=_kind_of(name, source is not None),
-            cmd_file=rel,
-            command=record.command,
-            command_line=record.command_line,
-            source=source,
-            deps=deps + tuple(norm(p) for p in record.extra_prereqs if not p.startswith("$")),
-            stamps=tuple((s, f) for s, f in stamps if f is not None),
-            inputs=(),
-        )
-        if name in targets:
-            diagnostics.append(
-                Diagnostic(rel, record.command_line, f"second .cmd file for target {name}")
-            )
-        targets[name] = target
-        if not target.compiled:
-            io = parse_command(record.command)
-            pending_inputs.append((target, io.candidates, io.response_files))
+    dirty = fresh or bool(changed) or bool(removed)
+    if dirty:
+        _resolve_link_inputs(state, norm, auto_conf or config, diagnostics)
+        state.generated.update(index.intern(name) for name in norm.in_objtree)
+    order = _mtime(os.path.join(layout.scan, "modules.order"))
+    if dirty or state.stale is None or state.modules_order_mtime != order:
+        state.stale = _stale_targets(index, _module_objects(layout, norm))
+        state.modules_order_mtime = order
+        dirty = True
+    stale = state.stale
+    for entry in state.entries.values():
+        diagnostics.extend(entry.diagnostics)
+    if cache_dir is not None and dirty:
+        why = cache.write(cache_dir, state)
+        if why:
+            notes.append(why)
 
-    for target, candidates, responses in pending_inputs:
-        target.inputs = _link_inputs(
-            target, candidates, responses, targets, norm, diagnostics, auto_conf or config
-        )
-
-    for extra in list(_depfile_targets(layout.scan, objtree, norm, targets)):
-        targets.setdefault(extra.name, extra)
-
-    users: dict[str, list[str]] = {}
-    for target in targets.values():
-        for item in target.prerequisites():
-            users.setdefault(item, []).append(target.name)
-        for symbol, _ in target.stamps:
-            users.setdefault(symbol, []).append(target.name)
-
-    module_objects = _module_objects(layout, norm)
-    stale = _stale_targets(targets, users, module_objects)
-
+    names = index.names
     return BuildTree(
         objtree=objtree,
         srctree=layout.srctree,
         layout=layout.kind,
-        targets=targets,
-        users=users,
+        targets=TargetsView(index),
+        users=UsersView(index),
         config=config,
         auto_conf=auto_conf,
         diagnostics=diagnostics,
-        cmd_files=cmd_files,
-        generated=norm.in_objtree,
-        stale=stale,
+        cmd_files=sum(1 for rel in state.entries if rel.endswith(".cmd")),
+        generated={names[i] for i in state.generated},
+        stale={names[i] for i in stale},
+        notes=notes,
     )
+
+
+def _load_cmd(
+    rel: str,
+    path: str,
+    size: int,
+    mtime: int,
+    norm: PathNormaliser,
+    stamp_name: _StampNames,
+    index: Index,
+) -> cache.CmdEntry:
+    """Parse one ``.cmd`` file into the index; the entry remembers what it gave."""
+    text = _read_text(path)
+    if text is None:
+        return cache.CmdEntry(size, mtime, -1, (Diagnostic(rel, 0, "cannot read file"),))
+    record = parse_cmdfile(text, rel)
+    if not record.target:
+        return cache.CmdEntry(size, mtime, -1, record.diagnostics)
+    name = norm(record.target)
+    source = norm(record.source) if record.source else None
+    all_deps = [norm(raw) for raw in record.deps]
+    deps = [d for d in all_deps if d not in DROPPED_DEPS]
+    deps.extend(norm(p) for p in record.extra_prereqs if not p.startswith("$"))
+    # A stamp listed before the first file belongs to the source.
+    stamps = tuple(
+        (stamp_name(stamp), source if position == SOURCE_INDEX else all_deps[position])
+        for stamp, position in record.stamps
+    )
+    target = Target(
+        name=name,
+        kind=_kind_of(name, source is not None),
+        cmd_file=rel,
+        command=record.command,
+        command_line=record.command_line,
+        source=source,
+        deps=tuple(deps),
+        stamps=tuple((s, f) for s, f in stamps if f is not None),
+        inputs=(),
+    )
+    tid = index.add(target)
+    if target.compiled:
+        return cache.CmdEntry(size, mtime, tid, record.diagnostics)
+    io = parse_command(record.command)
+    return cache.CmdEntry(size, mtime, tid, record.diagnostics, io.candidates, io.response_files)
+
+
+def _load_depfile(
+    rel: str, path: str, size: int, mtime: int, norm: PathNormaliser, index: Index
+) -> cache.CmdEntry:
+    """A gcc depfile (``.foo.o.d``) that no ``.cmd`` file describes: a compile that
+    stopped before fixdep converted it, or a make-based build outside kbuild's fixdep
+    (``tools/``). Its command line is unknown."""
+    head, base = os.path.split(path)
+    # gcc -Wp,-MMD names the target after the source's basename, without its directory;
+    # like fixdep, take it from the depfile's name: dir/.foo.o.d -> dir/foo.o.
+    name = norm(os.path.join(head, base[1:-2]))
+    output = os.path.join(head, base[1:-2])
+    owned = index.ids.get(name)
+    if not name.endswith(_OUTPUT_SUFFIXES) or (owned is not None and owned in index.records):
+        return cache.CmdEntry(size, mtime, -1, ())  # e.g. .missing-syscalls.d (target "-")
+    if not os.path.exists(output):
+        # A compile that failed after the preprocessor wrote its depfile: make builds the
+        # missing object whatever changes, so no change is its reason.
+        return cache.CmdEntry(size, mtime, -1, ())
+    text = _read_text(path) or ""
+    depfile = parse_depfile(text, rel)
+    prereqs = [norm(p) for p in depfile.all_prereqs]
+    if not prereqs:
+        return cache.CmdEntry(size, mtime, -1, depfile.diagnostics)
+    source = prereqs[0] if prereqs[0].endswith(_SOURCE_SUFFIXES) else None
+    deps = tuple(p for p in prereqs[1 if source else 0 :] if p not in DROPPED_DEPS)
+    kind = _kind_of(name, source is not None)
+    tid = index.add(Target(name, kind, rel, "", 0, source, deps, (), ()))
+    return cache.CmdEntry(size, mtime, tid, depfile.diagnostics)
+
+
+def _resolve_link_inputs(
+    state: cache.State, norm: PathNormaliser, config: dict[str, str], diagnostics: list[Diagnostic]
+) -> None:
+    """Give every link-type target the inputs its command names: the candidates that are
+    known targets or existing files, the members of ``@file`` response files, and the
+    prerequisites only a Makefile names (:data:`depgraph.kbuild.MAKEFILE_PREREQS`).
+
+    Done after all files are read, since a command may name a target read later."""
+    index = state.index
+    targets = TargetsView(index)
+    for entry in state.entries.values():
+        if entry.target < 0 or entry.target not in index.records:
+            continue
+        record = index.records[entry.target]
+        if record.source >= 0 and KINDS[record.kind] in (NodeKind.OBJECT, NodeKind.GENERATED):
+            continue  # compiled: its prerequisites are its source_ and deps_ lists
+        target = index.target(entry.target)
+        inputs = _link_inputs(
+            target, entry.candidates, entry.responses, targets, norm, diagnostics, config
+        )
+        if inputs != target.inputs:
+            target.inputs = inputs
+            index.add(target)
 
 
 def _module_objects(layout: Layout, norm: PathNormaliser) -> set[str] | None:
@@ -348,14 +441,11 @@ def _module_objects(layout: Layout, norm: PathNormaliser) -> set[str] | None:
     for word in text.split():
         if word.endswith(".ko"):
             word = word[:-3] + ".o"
-        ident = norm(word if word.startswith("/") else word.removeprefix("kernel/"))
-        found.add(ident)
+        found.add(norm(word if word.startswith("/") else word.removeprefix("kernel/")))
     return found
 
 
-def _stale_targets(
-    targets: dict[str, Target], users: dict[str, list[str]], module_objects: set[str] | None
-) -> set[str]:
+def _stale_targets(index: Index, module_objects: set[str] | None) -> set[int]:
     """Targets left behind by an earlier configuration: kbuild never deletes the objects,
     ``.cmd`` files and modules of code that was switched off, but make no longer visits
     them, so touching their headers rebuilds nothing.
@@ -366,28 +456,39 @@ def _stale_targets(
     An archive or object that nothing reads is no root when the step that would collect
     it exists and leaves it out; in a half-built tree, where that step has not run yet,
     it is one. A module missing from ``modules.order`` is no root."""
-    roots: list[str] = []
-    for name, target in targets.items():
-        if name in users:
+    records, names = index.records, index.names
+    target_names = {names[t] for t in records}
+    roots: list[int] = []
+    for tid, record in records.items():
+        if tid in index.users:
             continue
-        collected = target.kind in (NodeKind.ARCHIVE, NodeKind.OBJECT)
-        if collected and name not in LINKED_BY_SCRIPT and _collector_exists(name, targets):
+        name = names[tid]
+        kind = KINDS[record.kind]
+        collected = kind in (NodeKind.ARCHIVE, NodeKind.OBJECT)
+        if collected and name not in LINKED_BY_SCRIPT and _collector_exists(name, target_names):
             continue
         listed = module_objects is None or name[: -len(".ko")] + ".o" in module_objects
-        if target.kind is NodeKind.MODULE and not listed:
+        if kind is NodeKind.MODULE and not listed:
             continue
-        roots.append(name)
+        roots.append(tid)
+    target_ids = set(records)
     live = set(roots)
     stack = roots
     while stack:
-        for item in targets[stack.pop()].prerequisites():
-            if item in targets and item not in live:
-                live.add(item)
-                stack.append(item)
-    return set(targets) - live
+        record = records[stack.pop()]
+        # Only target-to-target edges matter; the set intersection runs in C over the
+        # millions of dependency entries of a large tree.
+        found = target_ids.intersection(record.deps)
+        found.update(i for i in record.inputs if i in target_ids)
+        if record.source in target_ids:
+            found.add(record.source)
+        for item in found - live:
+            live.add(item)
+            stack.append(item)
+    return target_ids - live
 
 
-def _collector_exists(name: str, targets: dict[str, Target]) -> bool:
+def _collector_exists(name: str, targets: set[str]) -> bool:
     """Whether the step that takes ``name`` in was run: its directory's ``built-in.a``,
     ``lib.a`` or ``modules.order`` for an object, the parent directory's ``built-in.a``
     (``vmlinux.a`` at the top) for an archive (scripts/Makefile.build)."""
@@ -405,7 +506,7 @@ def _link_inputs(
     target: Target,
     candidates: tuple[str, ...],
     responses: tuple[str, ...],
-    targets: dict[str, Target],
+    targets: TargetsView,
     norm: PathNormaliser,
     diagnostics: list[Diagnostic],
     config: dict[str, str],

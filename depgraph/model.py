@@ -5,7 +5,8 @@ Nothing here reads files or knows NetworkX; these are plain frozen values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -92,23 +93,26 @@ class BuildTree:
     """A loaded object tree: the targets, a reverse index, the configuration, and the
     diagnostics met while reading. Returned by :func:`depgraph.loader.load_tree`.
 
-    ``users`` maps a file id or a ``CONFIG_`` symbol to the targets that list it, in the
-    order the ``.cmd`` files were read; it is what queries walk, so no query needs to visit
+    ``targets`` and ``users`` are read-only views over a compact index
+    (:mod:`depgraph.index`). ``users`` maps a file id or a ``CONFIG_`` symbol to the
+    targets that list it; it is what queries walk, so no query needs to visit
     every target. ``stale`` holds targets left over from an earlier configuration, which
-    make no longer visits (see ``loader._stale_targets``).
+    make no longer visits (see ``loader._stale_targets``). ``notes`` are one-line remarks
+    for the user (a cache that was rebuilt, and why).
     """
 
     objtree: str
     srctree: str
     layout: str
-    targets: dict[str, Target]
-    users: dict[str, list[str]]
+    targets: Mapping[str, Target]
+    users: Mapping[str, list[str]]
     config: dict[str, str]
     auto_conf: dict[str, str]
     diagnostics: list[Diagnostic]
     cmd_files: int
     generated: set[str]
     stale: set[str]
+    notes: list[str] = field(default_factory=list)
 
     def is_generated(self, ident: str) -> bool:
         """True for files that live in the objtree: written by the build, not by a person.

@@ -134,7 +134,7 @@ def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Ans
 
     queue: deque[str] = deque()
     for change in changes:
-        for user in tree.users.get(change.ident, ()):
+        for user in sorted(tree.users.get(change.ident, ())):
             if user in LINKED_BY_SCRIPT:
                 continue  # redone with its link below, if that link is redone
             target = tree.targets[user]
@@ -151,7 +151,7 @@ def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Ans
 
     while queue:
         done = queue.popleft()
-        for user in tree.users.get(done, ()):
+        for user in sorted(tree.users.get(done, ())):
             if user in LINKED_BY_SCRIPT:
                 continue  # enters through REWRITTEN_BY_LINK when its link is redone
             target = tree.targets[user]
@@ -164,7 +164,7 @@ def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Ans
             if add(user, reason):
                 queue.append(user)
         for rewritten in REWRITTEN_BY_LINK.get(done, ()):
-            for user in tree.users.get(rewritten, ()):
+            for user in sorted(tree.users.get(rewritten, ())):
                 if add(user, Reason("relink", done)):
                     queue.append(user)
 

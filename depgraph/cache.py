@@ -1,0 +1,99 @@
+"""The persistent cache of a parsed tree, kept outside the tree it describes.
+
+Like ninja's deps log: what was parsed from every ``.cmd`` file, with the size and mtime
+it had, so a later load re-reads only the files a build rewrote. One file per tree,
+``$DEPGRAPH_CACHE_DIR`` or ``$XDG_CACHE_HOME/depgraph`` (``~/.cache/depgraph``), named
+after a hash of the tree's paths. Written to a temporary file and renamed into place, so
+a crash or Ctrl-C leaves the old cache or the new one, never half of one. A cache that is
+corrupt, of another format or of another tree is ignored (the caller is told why) and
+rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+
+from depgraph.index import Index
+from depgraph.model import Diagnostic
+
+# Bump when what is stored changes meaning; a cache of another format is rebuilt.
+FORMAT = 1
+
+
+@dataclass
+class CmdEntry:
+    """What one ``.cmd`` (or depfile) gave, and the size and mtime it had then."""
+
+    size: int
+    mtime_ns: int
+    target: int  # index id of its target, -1 when it gave none
+    diagnostics: tuple[Diagnostic, ...]
+    candidates: tuple[str, ...] = ()  # link-type targets: the files the command names
+    responses: tuple[str, ...] = ()  # ... and its @response files
+
+
+@dataclass
+class State:
+    """Everything a load keeps between runs for one tree."""
+
+    format: int
+    key: str
+    index: Index
+    entries: dict[str, CmdEntry] = field(default_factory=dict)
+    generated: set[int] = field(default_factory=set)
+    stale: set[int] | None = None  # recomputed when any file or modules.order changed
+    modules_order_mtime: int = -1
+
+
+def default_dir(environ: dict[str, str]) -> str:
+    if environ.get("DEPGRAPH_CACHE_DIR"):
+        return environ["DEPGRAPH_CACHE_DIR"]
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "depgraph")
+
+
+def tree_key(*paths: str) -> str:
+    return hashlib.sha256("\0".join(paths).encode()).hexdigest()[:24]
+
+
+def cache_path(directory: str, key: str) -> str:
+    return os.path.join(directory, f"tree-{key}.pickle")
+
+
+def read(directory: str, key: str) -> tuple[State | None, str | None]:
+    """The stored state, or None with the reason it could not be used (None: no cache)."""
+    path = cache_path(directory, key)
+    try:
+        with open(path, "rb") as handle:
+            state = pickle.load(handle)
+    except FileNotFoundError:
+        return None, None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError) as exc:  # fmt: skip
+        return None, f"cache {path} is unreadable ({type(exc).__name__}); rebuilding it"
+    if not isinstance(state, State) or state.format != FORMAT or state.key != key:
+        return None, f"cache {path} is of another version or tree; rebuilding it"
+    return state, None
+
+
+def write(directory: str, state: State) -> str | None:
+    """Store ``state`` atomically; returns why it could not be written, or None."""
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, cache_path(directory, state.key))
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as exc:
+        return f"cannot write cache in {directory}: {exc.strerror or exc}"
+    return None

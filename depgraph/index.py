@@ -1,0 +1,180 @@
+"""The compact form of a loaded tree: interned ids, integer arrays, a reverse index.
+
+A defconfig tree holds about 3.8 million dependency entries over some 30,000 distinct
+files. As Python tuples of strings they cost hundreds of megabytes and seconds to build
+or unpickle; as ``array('i')`` of interned ids they cost 4 bytes an entry and load from a
+cache as raw bytes (the idea of ninja's deps log). The public model stays
+:class:`~depgraph.model.Target` objects with string ids: :class:`TargetsView` makes them
+on access, so a query pays only for the targets it touches.
+
+Pure data: no file system, no NetworkX.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from depgraph.model import NodeKind, Target
+
+KINDS = tuple(NodeKind)
+_KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
+
+
+@dataclass(slots=True)
+class Record:
+    """One target in integer form. ``stamps`` interleaves (symbol id, file id) pairs."""
+
+    kind: int
+    cmd_file: str
+    command: str
+    command_line: int
+    source: int  # -1: none
+    deps: array
+    stamps: array
+    inputs: array
+
+
+class Index:
+    """Interned names, target records and the reverse ``users`` index, all by id."""
+
+    __slots__ = ("names", "ids", "records", "users")
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.ids: dict[str, int] = {}
+        self.records: dict[int, Record] = {}
+        self.users: dict[int, array] = {}
+
+    def intern(self, name: str) -> int:
+        found = self.ids.get(name)
+        if found is None:
+            found = self.ids[name] = len(self.names)
+            self.names.append(name)
+        return found
+
+    def add(self, target: Target) -> int:
+        """Store ``target`` (replacing any record of the same name) and index its users."""
+        intern = self.intern
+        tid = intern(target.name)
+        if tid in self.records:
+            self.remove(tid)
+        stamps = array("i")
+        for symbol, via in target.stamps:
+            stamps.append(intern(symbol))
+            stamps.append(intern(via))
+        record = Record(
+            _KIND_CODE[target.kind],
+            target.cmd_file,
+            target.command,
+            target.command_line,
+            intern(target.source) if target.source else -1,
+            array("i", [intern(d) for d in target.deps]),
+            stamps,
+            array("i", [intern(i) for i in target.inputs]),
+        )
+        self.records[tid] = record
+        for used in _used_ids(record):
+            users = self.users.get(used)
+            if users is None:
+                self.users[used] = array("i", (tid,))
+            else:
+                users.append(tid)
+        return tid
+
+    def remove(self, tid: int) -> None:
+        """Forget the record of target ``tid`` and its entries in the reverse index."""
+        record = self.records.pop(tid, None)
+        if record is None:
+            return
+        for used in set(_used_ids(record)):
+            users = self.users.get(used)
+            if users is not None:
+                kept = array("i", (u for u in users if u != tid))
+                if kept:
+                    self.users[used] = kept
+                else:
+                    del self.users[used]
+
+    def target(self, tid: int) -> Target:
+        record = self.records[tid]
+        names = self.names
+        stamps = record.stamps
+        return Target(
+            name=names[tid],
+            kind=KINDS[record.kind],
+            cmd_file=record.cmd_file,
+            command=record.command,
+            command_line=record.command_line,
+            source=names[record.source] if record.source >= 0 else None,
+            deps=tuple(names[d] for d in record.deps),
+            stamps=tuple(
+                (names[stamps[i]], names[stamps[i + 1]]) for i in range(0, len(stamps), 2)
+            ),
+            inputs=tuple(names[i] for i in record.inputs),
+        )
+
+
+def _used_ids(record: Record) -> Iterator[int]:
+    """What a target lists, in the order the users index records it: source, deps,
+    inputs (its prerequisites), then the config symbols of its stamps."""
+    if record.source >= 0:
+        yield record.source
+    yield from record.deps
+    yield from record.inputs
+    yield from record.stamps[0::2]
+
+
+class TargetsView(Mapping[str, Target]):
+    """``name -> Target`` over an :class:`Index`; each Target is made on access."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __getitem__(self, name: str) -> Target:
+        tid = self._index.ids.get(name)
+        if tid is None or tid not in self._index.records:
+            raise KeyError(name)
+        return self._index.target(tid)
+
+    def __contains__(self, name: object) -> bool:
+        tid = self._index.ids.get(name) if isinstance(name, str) else None
+        return tid is not None and tid in self._index.records
+
+    def __iter__(self) -> Iterator[str]:
+        names = self._index.names
+        return (names[tid] for tid in self._index.records)
+
+    def __len__(self) -> int:
+        return len(self._index.records)
+
+
+class UsersView(Mapping[str, list[str]]):
+    """``file id or CONFIG_ symbol -> names of the targets that list it``."""
+
+    __slots__ = ("_index",)
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __getitem__(self, name: str) -> list[str]:
+        tid = self._index.ids.get(name)
+        users = self._index.users.get(tid) if tid is not None else None
+        if users is None:
+            raise KeyError(name)
+        names = self._index.names
+        return [names[u] for u in users]
+
+    def __contains__(self, name: object) -> bool:
+        tid = self._index.ids.get(name) if isinstance(name, str) else None
+        return tid is not None and tid in self._index.users
+
+    def __iter__(self) -> Iterator[str]:
+        names = self._index.names
+        return (names[tid] for tid in self._index.users)
+
+    def __len__(self) -> int:
+        return len(self._index.users)
