@@ -127,18 +127,24 @@ def _used_ids(record: Record) -> Iterator[int]:
 
 
 class TargetsView(Mapping[str, Target]):
-    """``name -> Target`` over an :class:`Index`; each Target is made on access."""
+    """``name -> Target`` over an :class:`Index`; each Target is made on first access
+    and kept (a view is read-only: the index does not change under it)."""
 
-    __slots__ = ("_index",)
+    __slots__ = ("_index", "_made")
 
     def __init__(self, index: Index) -> None:
         self._index = index
+        self._made: dict[str, Target] = {}
 
     def __getitem__(self, name: str) -> Target:
+        made = self._made.get(name)
+        if made is not None:
+            return made
         tid = self._index.ids.get(name)
         if tid is None or tid not in self._index.records:
             raise KeyError(name)
-        return self._index.target(tid)
+        made = self._made[name] = self._index.target(tid)
+        return made
 
     def __contains__(self, name: object) -> bool:
         tid = self._index.ids.get(name) if isinstance(name, str) else None

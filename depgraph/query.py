@@ -220,6 +220,8 @@ class _Explainer:
         self._by_base: dict[str, list[str]] | None = None
         self._norm = PathNormaliser(tree.objtree, tree.srctree)
         self._dirs_memo: dict[str, tuple[str, ...]] = {}
+        self._candidates_memo: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+        self._hops_memo: dict[str, dict[str, tuple[Include, str, int]]] = {}
 
     def _basename_index(self) -> dict[str, list[str]]:
         if self._by_base is None:
@@ -252,24 +254,40 @@ class _Explainer:
         self._dirs_memo[target.command] = found
         return found
 
+    def _candidates(self, includer: str, inc: Include, dirs: tuple[str, ...]) -> list[str]:
+        """Where gcc looks for an ``#include``, in order: next to the includer for a
+        quoted name, then the command's include directories. Memoised: objects share
+        their flags, and a wide header's answer asks this hundreds of thousands of times."""
+        key = (includer if inc.quoted else "", inc.name, dirs)
+        found = self._candidates_memo.get(key)
+        if found is None:
+            name = os.path.normpath(inc.name)
+            found = []
+            if inc.quoted:
+                found.append(os.path.normpath(os.path.join(os.path.dirname(includer), name)))
+            # Directory ids are normalised already: joining needs normpath only for ".."
+            # (kbuild adds per-directory -I flags, so this runs for every directory).
+            dotted = ".." in name
+            for directory in dirs:
+                joined = name if directory == "." else f"{directory}/{name}"
+                found.append(os.path.normpath(joined) if dotted else joined)
+            base = name.rsplit("/", 1)[-1]
+            # Failing those (an include path this model does not know), a listed file
+            # whose path ends with the name.
+            found.extend(
+                c
+                for c in self._basename_index().get(base, ())
+                if c == name or c.endswith("/" + name)
+            )
+            self._candidates_memo[key] = found
+        return found
+
     def _resolve(
         self, includer: str, inc: Include, files: set[str], dirs: tuple[str, ...]
     ) -> str | None:
-        """The file of ``files`` an ``#include`` names, searched as gcc does: next to the
-        includer for a quoted name, then the command's include directories; failing that
-        (an include path this model does not know), a listed file ending with the name."""
-        name = os.path.normpath(inc.name)
-        if inc.quoted:
-            local = os.path.normpath(os.path.join(os.path.dirname(includer), inc.name))
-            if local in files:
-                return local
-        for directory in dirs:
-            candidate = name if directory == "." else os.path.normpath(directory + "/" + name)
+        """The file of ``files`` (the target's own list) an ``#include`` names."""
+        for candidate in self._candidates(includer, inc, dirs):
             if candidate in files:
-                return candidate
-        base = name.rsplit("/", 1)[-1]
-        for candidate in self._basename_index().get(base, ()):
-            if candidate in files and (candidate == name or candidate.endswith("/" + name)):
                 return candidate
         return None
 
@@ -282,6 +300,69 @@ class _Explainer:
         files.add(target.source)
         roots = [target.source] + _forced_includes(target, files, self._norm)
         dirs = self._search_dirs(target)
+        walked = self._walk(target.source, roots, header, files, dirs)
+        if walked is not None:
+            return walked
+        return self._search(target.source, roots, header, files, dirs)
+
+    def _hops_to(self, header: str) -> dict[str, tuple[Include, str, int]]:
+        """For every file that can reach ``header`` through ``#include`` lines among the
+        files of the objects that list it: the include that leads one step closer, the
+        file it names, and the distance. One reverse breadth-first search serves every
+        object of the answer (thousands for a widely included header)."""
+        found = self._hops_memo.get(header)
+        if found is not None:
+            return found
+        union: set[str] = set()
+        for name in self._tree.users.get(header, ()):
+            target = self._tree.targets[name]
+            if target.compiled and target.source:
+                union.update(target.deps)
+                union.add(target.source)
+        reverse: dict[str, list[tuple[str, Include]]] = {}
+        for includer in union:
+            for inc in self._text.includes(includer):
+                for candidate in self._candidates(includer, inc, ()):
+                    if candidate in union:
+                        reverse.setdefault(candidate, []).append((includer, inc))
+        found = {}
+        queue: deque[tuple[str, int]] = deque([(header, 0)])
+        while queue:
+            child, distance = queue.popleft()
+            for includer, inc in sorted(reverse.get(child, ()), key=lambda e: (e[0], e[1].line)):
+                if includer not in found and includer != header:
+                    found[includer] = (inc, child, distance + 1)
+                    queue.append((includer, distance + 1))
+        self._hops_memo[header] = found
+        return found
+
+    def _walk(
+        self, source: str, roots: list[str], header: str, files: set[str], dirs: tuple[str, ...]
+    ) -> tuple[Step, ...] | None:
+        """The chain read off :meth:`_hops_to`, each hop checked against the target's own
+        include search; None when a hop does not hold for this target."""
+        hops = self._hops_to(header)
+        starts = [r for r in roots if r in hops]
+        if not starts:
+            return None
+        node = min(starts, key=lambda r: hops[r][2])
+        first = node
+        chain: list[Step] = []
+        if node != source:
+            chain.append(Step(source, 0, f"-include {node} (command line)", node))
+        while node != header:
+            inc, child, _ = hops[node]
+            if child not in files or self._resolve(node, inc, files, dirs) != child:
+                return None
+            chain.append(Step(node, inc.line, f"#include {_spell(inc)}", child))
+            node = child
+        return tuple(chain) if first else None
+
+    def _search(
+        self, source: str, roots: list[str], header: str, files: set[str], dirs: tuple[str, ...]
+    ) -> tuple[Step, ...]:
+        """Breadth-first search over one target's own files (the general, slower way)."""
+        target_source = source
         parent: dict[str, Step | None] = dict.fromkeys(roots)
         queue = deque(roots)
         while queue:
@@ -301,8 +382,8 @@ class _Explainer:
         while (step := parent[node]) is not None:
             chain.append(step)
             node = step.file
-        if node != target.source:
-            chain.append(Step(target.source, 0, f"-include {node} (command line)", node))
+        if node != target_source:
+            chain.append(Step(target_source, 0, f"-include {node} (command line)", node))
         chain.reverse()
         return tuple(chain)
 

@@ -33,30 +33,17 @@ class Mention:
     text: str
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    pos = text.find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
-
-
-def _line_of(starts: list[int], offset: int) -> int:
-    from bisect import bisect_right
-
-    return bisect_right(starts, offset)
-
-
 def scan_includes(text: str) -> tuple[Include, ...]:
     """Every ``#include``/``#include_next`` with a literal name, in file order."""
     if "include" not in text:
         return ()
-    starts = _line_starts(text)
-    return tuple(
-        Include(m.group(2).strip(), m.group(1) == '"', _line_of(starts, m.start()))
-        for m in _INCLUDE.finditer(text)
-    )
+    found: list[Include] = []
+    line, last = 1, 0
+    for m in _INCLUDE.finditer(text):
+        line += text.count("\n", last, m.start())  # counted in C, match to match
+        last = m.start()
+        found.append(Include(m.group(2).strip(), m.group(1) == '"', line))
+    return tuple(found)
 
 
 def symbol_name(raw: str) -> str:
@@ -70,10 +57,15 @@ def scan_config_mentions(text: str) -> tuple[Mention, ...]:
     """Every ``CONFIG_`` mention as fixdep sees it, in file order."""
     if "CONFIG_" not in text:
         return ()
-    starts = _line_starts(text)
     found: list[Mention] = []
+    line, last = 1, 0
     for m in _CONFIG.finditer(text):
-        line = _line_of(starts, m.start())
-        end = starts[line] - 1 if line < len(starts) else len(text)
-        found.append(Mention(symbol_name(m.group(1)), line, text[starts[line - 1] : end].strip()))
+        start = m.start()
+        line += text.count("\n", last, start)
+        last = start
+        begin = text.rfind("\n", 0, start) + 1
+        end = text.find("\n", start)
+        found.append(
+            Mention(symbol_name(m.group(1)), line, text[begin : end if end >= 0 else None].strip())
+        )
     return tuple(found)
