@@ -13,8 +13,10 @@ Pure data: no file system, no NetworkX.
 from __future__ import annotations
 
 from array import array
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 
 from depgraph.model import NodeKind, Target
 
@@ -54,8 +56,9 @@ class Index:
             self.names.append(name)
         return found
 
-    def add(self, target: Target) -> int:
-        """Store ``target`` (replacing any record of the same name) and index its users."""
+    def add(self, target: Target, *, index_users: bool = True) -> int:
+        """Store ``target`` (replacing any record of the same name) and index its users
+        (a cold load passes ``index_users=False`` and calls :meth:`rebuild_users` once)."""
         intern = self.intern
         tid = intern(target.name)
         if tid in self.records:
@@ -74,14 +77,36 @@ class Index:
             stamps,
             array("i", [intern(i) for i in target.inputs]),
         )
+        self.put(tid, record, index_users=index_users)
+        return tid
+
+    def put(self, tid: int, record: Record, *, index_users: bool = True) -> None:
+        """Store a record already in integer form (the loader's fast path)."""
+        if tid in self.records:
+            self.remove(tid)
         self.records[tid] = record
+        if not index_users:
+            return
         for used in _used_ids(record):
             users = self.users.get(used)
             if users is None:
                 self.users[used] = array("i", (tid,))
             else:
                 users.append(tid)
-        return tid
+
+    def rebuild_users(self) -> None:
+        """The reverse index from scratch, in one pass over every record: lists indexed
+        by id, then one array each (cheaper than millions of dictionary look-ups)."""
+        found: list[list[int]] = [[] for _ in self.names]
+        lists = found.__getitem__
+        for tid, record in self.records.items():
+            if record.source >= 0:
+                found[record.source].append(tid)
+            tids = repeat(tid)
+            # map() drives the appends from C: millions of entries on a large tree.
+            for used in (record.deps, record.inputs, record.stamps[0::2]):
+                deque(map(list.append, map(lists, used), tids), maxlen=0)
+        self.users = {used: array("i", tids) for used, tids in enumerate(found) if tids}
 
     def remove(self, tid: int) -> None:
         """Forget the record of target ``tid`` and its entries in the reverse index."""

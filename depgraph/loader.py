@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from depgraph import __version__, cache
-from depgraph.index import KINDS, Index, TargetsView, UsersView
+from depgraph.index import KINDS, Index, Record, TargetsView, UsersView
 from depgraph.kbuild import DROPPED_DEPS, LINKED_BY_SCRIPT, MAKEFILE_PREREQS
 from depgraph.model import BuildTree, Diagnostic, NodeKind, Severity, Target
 from depgraph.parse.cmdfile import SOURCE_INDEX, parse_cmdfile
@@ -222,6 +223,41 @@ class _StampNames:
         return symbol
 
 
+class _Ids:
+    """Raw spellings -> index ids, memoised. A kernel repeats each header's spelling in
+    thousands of ``.cmd`` files: ``map(dict.get, …)`` turns the repeats into lookups run
+    from C, and only a first sighting pays for normalising and interning."""
+
+    def __init__(self, norm: PathNormaliser, stamp_name: _StampNames, index: Index) -> None:
+        self._norm = norm
+        self._stamp_name = stamp_name
+        self._index = index
+        self._files: dict[str, int] = {}
+        self._stamps: dict[str, int] = {}
+        self.dropped = [index.intern(d) for d in sorted(DROPPED_DEPS)]
+
+    def file(self, raw: str) -> int:
+        found = self._files.get(raw)
+        if found is None:
+            found = self._files[raw] = self._index.intern(self._norm(raw))
+        return found
+
+    def files(self, raws: Sequence[str]) -> list[int]:
+        got = list(map(self._files.get, raws))
+        if None in got:
+            got = [self.file(raw) if v is None else v for raw, v in zip(raws, got, strict=True)]
+        return got  # type: ignore[return-value]
+
+    def stamps(self, raws: Sequence[str]) -> list[int]:
+        got = list(map(self._stamps.get, raws))
+        if None in got:
+            for position, raw in enumerate(raws):
+                if got[position] is None:
+                    found = self._index.intern(self._stamp_name(raw))
+                    got[position] = self._stamps[raw] = found
+        return got  # type: ignore[return-value]
+
+
 def _kind_of(name: str, compiled: bool) -> NodeKind:
     """The node kind of a target, from its name and whether it has a ``source_`` line."""
     base = name.rsplit("/", 1)[-1]
@@ -286,7 +322,7 @@ def load_tree(
         if gone.target >= 0 and not any(e.target == gone.target for e in state.entries.values()):
             index.remove(gone.target)
 
-    stamp_name = _StampNames(set(config) | set(auto_conf))
+    ids = _Ids(norm, _StampNames(set(config) | set(auto_conf)), index)
     depfiles: list[tuple[str, str, int, int]] = []
     for number, (rel, path, size, mtime) in enumerate(changed, start=1):
         if progress is not None:
@@ -294,9 +330,11 @@ def load_tree(
         if rel.endswith(".d"):
             depfiles.append((rel, path, size, mtime))
             continue
-        state.entries[rel] = _load_cmd(rel, path, size, mtime, norm, stamp_name, index)
+        state.entries[rel] = _load_cmd(rel, path, size, mtime, ids, index, fresh)
     for rel, path, size, mtime in depfiles:
         state.entries[rel] = _load_depfile(rel, path, size, mtime, norm, index)
+    if fresh:
+        index.rebuild_users()  # one pass, instead of an update per file
 
     dirty = fresh or bool(changed) or bool(removed)
     if dirty:
@@ -337,9 +375,9 @@ def _load_cmd(
     path: str,
     size: int,
     mtime: int,
-    norm: PathNormaliser,
-    stamp_name: _StampNames,
+    ids: _Ids,
     index: Index,
+    cold: bool = False,
 ) -> cache.CmdEntry:
     """Parse one ``.cmd`` file into the index; the entry remembers what it gave."""
     text = _read_text(path)
@@ -348,29 +386,33 @@ def _load_cmd(
     record = parse_cmdfile(text, rel)
     if not record.target:
         return cache.CmdEntry(size, mtime, -1, record.diagnostics)
-    name = norm(record.target)
-    source = norm(record.source) if record.source else None
-    all_deps = [norm(raw) for raw in record.deps]
-    deps = [d for d in all_deps if d not in DROPPED_DEPS]
-    deps.extend(norm(p) for p in record.extra_prereqs if not p.startswith("$"))
-    # A stamp listed before the first file belongs to the source.
-    stamps = tuple(
-        (stamp_name(stamp), source if position == SOURCE_INDEX else all_deps[position])
-        for stamp, position in record.stamps
-    )
-    target = Target(
-        name=name,
-        kind=_kind_of(name, source is not None),
-        cmd_file=rel,
-        command=record.command,
-        command_line=record.command_line,
-        source=source,
-        deps=tuple(deps),
-        stamps=tuple((s, f) for s, f in stamps if f is not None),
-        inputs=(),
-    )
-    tid = index.add(target)
-    if target.compiled:
+    tid = ids.file(record.target)
+    name = index.names[tid]
+    source = ids.file(record.source) if record.source else -1
+    all_deps = ids.files(record.deps)
+    deps = array("i", all_deps)
+    for dropped in ids.dropped:
+        while dropped in deps:
+            deps.remove(dropped)
+    deps.extend(ids.files([p for p in record.extra_prereqs if not p.startswith("$")]))
+    stamps = array("i")
+    if record.stamps:
+        raws, positions = zip(*record.stamps, strict=True)
+        # SOURCE_INDEX (-1: a stamp listed before the first file) belongs to the source:
+        # with the source appended, index -1 picks it.
+        assert SOURCE_INDEX == -1
+        files = list(map([*all_deps, source].__getitem__, positions))
+        symbols = ids.stamps(raws)
+        pairs = [v for pair in zip(symbols, files, strict=True) if pair[1] >= 0 for v in pair]
+        stamps = array("i", pairs)
+    kind = _kind_of(name, source >= 0)
+    index.put(
+        tid,
+        Record(KINDS.index(kind), rel, record.command, record.command_line, source, deps,
+               stamps, array("i")),
+        index_users=not cold,
+    )  # fmt: skip
+    if source >= 0 and kind in (NodeKind.OBJECT, NodeKind.GENERATED):
         return cache.CmdEntry(size, mtime, tid, record.diagnostics)
     io = parse_command(record.command)
     return cache.CmdEntry(size, mtime, tid, record.diagnostics, io.candidates, io.response_files)
