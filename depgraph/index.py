@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
@@ -133,10 +133,8 @@ class Index:
             command=record.command,
             command_line=record.command_line,
             source=names[record.source] if record.source >= 0 else None,
-            deps=tuple(names[d] for d in record.deps),
-            stamps=tuple(
-                (names[stamps[i]], names[stamps[i + 1]]) for i in range(0, len(stamps), 2)
-            ),
+            deps=NameSeq(self, record.deps),
+            stamps=StampSeq(names, stamps),
             inputs=tuple(names[i] for i in record.inputs),
         )
 
@@ -149,6 +147,80 @@ def _used_ids(record: Record) -> Iterator[int]:
     yield from record.deps
     yield from record.inputs
     yield from record.stamps[0::2]
+
+
+class NameSeq(Sequence[str]):
+    """A target's dependency list as names, over its id array: nothing is made until it
+    is read, and ``name in seq`` scans the array in C. A wide header's answer touches
+    thousands of targets of hundreds of dependencies each."""
+
+    __slots__ = ("_index", "ids")
+
+    def __init__(self, index: Index, ids: array) -> None:
+        self._index = index
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def over(self, ids: Iterable[int]) -> NameSeq:
+        """Another view over the same names (say, the union of several lists' ids)."""
+        return NameSeq(self._index, array("i", ids))
+
+    def __getitem__(self, position: int) -> str:  # type: ignore[override]
+        return self._index.names[self.ids[position]]
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self._index.names.__getitem__, self.ids)
+
+    def __contains__(self, name: object) -> bool:
+        tid = self._index.ids.get(name) if isinstance(name, str) else None
+        return tid is not None and tid in self.ids
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"NameSeq({list(self)!r})"
+
+
+class StampSeq(Sequence[tuple[str, str]]):
+    """A target's ``(CONFIG_FOO, file listed under)`` pairs over the interleaved id
+    array; made only when read."""
+
+    __slots__ = ("_names", "_ids")
+
+    def __init__(self, names: list[str], ids: array) -> None:
+        self._names = names
+        self._ids = ids
+
+    def __len__(self) -> int:
+        return len(self._ids) // 2
+
+    def __getitem__(self, position: int) -> tuple[str, str]:  # type: ignore[override]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(position)
+        return self._names[self._ids[2 * position]], self._names[self._ids[2 * position + 1]]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        names = self._names
+        ids = self._ids
+        return ((names[ids[i]], names[ids[i + 1]]) for i in range(0, len(ids), 2))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
 
 
 class TargetsView(Mapping[str, Target]):

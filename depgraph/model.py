@@ -5,7 +5,7 @@ Nothing here reads files or knows NetworkX; these are plain frozen values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -60,6 +60,7 @@ class NodeKind(StrEnum):
 class Target:
     """One make target known from its ``.cmd`` file, with every path already an id.
 
+    ``deps`` is a sequence of ids (a lazy view when the target comes from the index).
     ``stamps`` pairs each config symbol (``CONFIG_FOO``) with the id of the file fixdep
     listed it under (the source for stamps before the first file). ``inputs`` are the
     files a link-type command reads (empty for compiled targets, whose prerequisites are
@@ -72,8 +73,8 @@ class Target:
     command: str
     command_line: int
     source: str | None
-    deps: tuple[str, ...]
-    stamps: tuple[tuple[str, str], ...]
+    deps: Sequence[str]
+    stamps: Sequence[tuple[str, str]]
     inputs: tuple[str, ...]
 
     @property
@@ -85,7 +86,7 @@ class Target:
     def prerequisites(self) -> tuple[str, ...]:
         """Every file whose change makes make redo this target (not the config stamps)."""
         head = (self.source,) if self.source else ()
-        return head + self.deps + self.inputs
+        return (*head, *self.deps, *self.inputs)
 
 
 @dataclass(slots=True)

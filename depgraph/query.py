@@ -22,14 +22,20 @@ Answers are values (:class:`Answer`); rendering them is :mod:`depgraph.render`'s
 from __future__ import annotations
 
 import os.path
+import re
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from depgraph.index import NameSeq
 from depgraph.kbuild import LINKED_BY_SCRIPT, REWRITTEN_BY_LINK
 from depgraph.model import BuildTree, NodeKind, Target
 from depgraph.parse.source import Include, Mention
 from depgraph.paths import PathNormaliser
+
+# "-I dir", "-Idir", "-isystem dir", …: the options that make gcc's include search path.
+_INCLUDE_FLAG = re.compile(r"(?:^|\s)(-iquote|-isystem|-idirafter|-I)\s*([^\s-][^\s]*)")
 
 
 class TextSource(Protocol):
@@ -219,7 +225,7 @@ class _Explainer:
         self._text = text
         self._by_base: dict[str, list[str]] | None = None
         self._norm = PathNormaliser(tree.objtree, tree.srctree)
-        self._dirs_memo: dict[str, tuple[str, ...]] = {}
+        self._dirs_memo: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {}
         self._candidates_memo: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
         self._hops_memo: dict[str, dict[str, tuple[Include, str, int]]] = {}
 
@@ -235,23 +241,12 @@ class _Explainer:
     def _search_dirs(self, target: Target) -> tuple[str, ...]:
         """The target's include directories as ids, in gcc's search order
         (``-iquote``, then ``-I``/``-isystem``, then ``-idirafter``)."""
-        words = target.command.split()
-        found = self._dirs_memo.get(target.command)
-        if found is not None:
-            return found
-        quote: list[str] = []
-        normal: list[str] = []
-        after: list[str] = []
-        for i, word in enumerate(words):
-            for flag, bucket in (("-iquote", quote), ("-isystem", normal),
-                                 ("-idirafter", after), ("-I", normal)):  # fmt: skip
-                if word.startswith(flag):
-                    value = word[len(flag) :] or (words[i + 1] if i + 1 < len(words) else "")
-                    if value:
-                        bucket.append(self._norm(value))
-                    break
-        found = tuple(quote + normal + after)
-        self._dirs_memo[target.command] = found
+        flags = tuple(_INCLUDE_FLAG.findall(target.command))
+        found = self._dirs_memo.get(flags)
+        if found is None:
+            order = {"-iquote": 0, "-I": 1, "-isystem": 1, "-idirafter": 2}
+            ranked = sorted(enumerate(flags), key=lambda f: (order[f[1][0]], f[0]))
+            found = self._dirs_memo[flags] = tuple(self._norm(value) for _, (_, value) in ranked)
         return found
 
     def _candidates(self, includer: str, inc: Include, dirs: tuple[str, ...]) -> list[str]:
@@ -283,7 +278,7 @@ class _Explainer:
         return found
 
     def _resolve(
-        self, includer: str, inc: Include, files: set[str], dirs: tuple[str, ...]
+        self, includer: str, inc: Include, files: _Files, dirs: tuple[str, ...]
     ) -> str | None:
         """The file of ``files`` (the target's own list) an ``#include`` names."""
         for candidate in self._candidates(includer, inc, dirs):
@@ -296,8 +291,7 @@ class _Explainer:
         ``-include`` on its command line) to ``header``, through files of its own list."""
         if target.source is None:
             return ()
-        files = set(target.deps)
-        files.add(target.source)
+        files = _Files(target.source, target.deps)
         roots = [target.source] + _forced_includes(target, files, self._norm)
         dirs = self._search_dirs(target)
         walked = self._walk(target.source, roots, header, files, dirs)
@@ -314,11 +308,19 @@ class _Explainer:
         if found is not None:
             return found
         union: set[str] = set()
+        union_ids: set[int] = set()
+        deps_view: NameSeq | None = None
         for name in self._tree.users.get(header, ()):
             target = self._tree.targets[name]
             if target.compiled and target.source:
-                union.update(target.deps)
+                if isinstance(target.deps, NameSeq):  # ids: a set union run in C
+                    union_ids.update(target.deps.ids)
+                    deps_view = target.deps
+                else:
+                    union.update(target.deps)
                 union.add(target.source)
+        if deps_view is not None:
+            union.update(deps_view.over(union_ids))
         reverse: dict[str, list[tuple[str, Include]]] = {}
         for includer in union:
             for inc in self._text.includes(includer):
@@ -337,7 +339,7 @@ class _Explainer:
         return found
 
     def _walk(
-        self, source: str, roots: list[str], header: str, files: set[str], dirs: tuple[str, ...]
+        self, source: str, roots: list[str], header: str, files: _Files, dirs: tuple[str, ...]
     ) -> tuple[Step, ...] | None:
         """The chain read off :meth:`_hops_to`, each hop checked against the target's own
         include search; None when a hop does not hold for this target."""
@@ -359,9 +361,10 @@ class _Explainer:
         return tuple(chain) if first else None
 
     def _search(
-        self, source: str, roots: list[str], header: str, files: set[str], dirs: tuple[str, ...]
+        self, source: str, roots: list[str], header: str, files: _Files, dirs: tuple[str, ...]
     ) -> tuple[Step, ...]:
         """Breadth-first search over one target's own files (the general, slower way)."""
+        files = files.as_set()  # O(1) look-ups for the many this search makes
         target_source = source
         parent: dict[str, Step | None] = dict.fromkeys(roots)
         queue = deque(roots)
@@ -407,11 +410,27 @@ class _Explainer:
         return Reason("config", symbol, chain, tuple(mentions))
 
 
+class _Files:
+    """A target's own files (its source and dependency list) for membership tests."""
+
+    __slots__ = ("_source", "_deps")
+
+    def __init__(self, source: str, deps: Sequence[str] | frozenset[str]) -> None:
+        self._source = source
+        self._deps = deps
+
+    def __contains__(self, name: object) -> bool:
+        return name == self._source or name in self._deps
+
+    def as_set(self) -> _Files:
+        return _Files(self._source, frozenset(self._deps))
+
+
 def _spell(inc: Include) -> str:
     return f'"{inc.name}"' if inc.quoted else f"<{inc.name}>"
 
 
-def _forced_includes(target: Target, files: set[str], norm: PathNormaliser) -> list[str]:
+def _forced_includes(target: Target, files: _Files, norm: PathNormaliser) -> list[str]:
     """Files the command forces in with ``-include FILE`` (kbuild: kconfig.h,
     compiler_types.h, compiler-version.h), as ids of the target's list."""
     words = target.command.split()

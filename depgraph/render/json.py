@@ -57,4 +57,5 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
 
 
 def render_json(answer: Answer) -> str:
-    return json.dumps(answer_to_dict(answer), indent=2, sort_keys=False) + "\n"
+    # Compact: an answer for a widely included header holds thousands of targets.
+    return json.dumps(answer_to_dict(answer), separators=(",", ":")) + "\n"
