@@ -88,8 +88,8 @@ def write(directory: str, state: State) -> str | None:
         try:
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                handle.flush()
-                os.fsync(handle.fileno())
+            # The rename is atomic: a crash leaves the old cache or the new one. (No
+            # fsync: after a power loss a torn file fails to unpickle and is rebuilt.)
             os.replace(tmp, cache_path(directory, state.key))
         except BaseException:
             os.unlink(tmp)

@@ -13,6 +13,7 @@ Pure data: no file system, no NetworkX.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left, insort
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ class Record:
 
 
 class Index:
-    """Interned names, target records and the reverse ``users`` index, all by id."""
+    """Interned names, target records and the reverse ``users`` index, all by id.
+    Each users array is sorted by target id."""
 
     __slots__ = ("names", "ids", "records", "users")
 
@@ -92,14 +94,14 @@ class Index:
             if users is None:
                 self.users[used] = array("i", (tid,))
             else:
-                users.append(tid)
+                insort(users, tid)
 
     def rebuild_users(self) -> None:
         """The reverse index from scratch, in one pass over every record: lists indexed
         by id, then one array each (cheaper than millions of dictionary look-ups)."""
         found: list[list[int]] = [[] for _ in self.names]
         lists = found.__getitem__
-        for tid, record in self.records.items():
+        for tid, record in sorted(self.records.items()):  # ascending: arrays come sorted
             if record.source >= 0:
                 found[record.source].append(tid)
             tids = repeat(tid)
@@ -115,12 +117,15 @@ class Index:
             return
         for used in set(_used_ids(record)):
             users = self.users.get(used)
-            if users is not None:
-                kept = array("i", (u for u in users if u != tid))
-                if kept:
-                    self.users[used] = kept
-                else:
-                    del self.users[used]
+            if users is None:
+                continue
+            # Users arrays are kept sorted, so this is a binary search (a header or a
+            # symbol of kconfig.h has a user in every object).
+            at = bisect_left(users, tid)
+            while at < len(users) and users[at] == tid:
+                del users[at]
+            if not users:
+                del self.users[used]
 
     def target(self, tid: int) -> Target:
         record = self.records[tid]

@@ -322,6 +322,7 @@ def load_tree(
         if gone.target >= 0 and not any(e.target == gone.target for e in state.entries.values()):
             index.remove(gone.target)
 
+    targets_before = len(index.records)
     ids = _Ids(norm, _StampNames(set(config) | set(auto_conf)), index)
     depfiles: list[tuple[str, str, int, int]] = []
     for number, (rel, path, size, mtime) in enumerate(changed, start=1):
@@ -337,11 +338,18 @@ def load_tree(
         index.rebuild_users()  # one pass, instead of an update per file
 
     dirty = fresh or bool(changed) or bool(removed)
+    # A new or vanished target can be named by any command: then every link-type target
+    # is looked at again; otherwise only the ones whose .cmd file changed.
+    reshaped = fresh or len(index.records) != targets_before or bool(removed)
+    touched = None if reshaped else {rel for rel, _, _, _ in changed}
+    linked = False
     if dirty:
-        _resolve_link_inputs(state, norm, auto_conf or config, diagnostics)
+        linked = _resolve_link_inputs(state, norm, auto_conf or config, diagnostics, touched)
         state.generated.update(index.intern(name) for name in norm.in_objtree)
     order = _mtime(os.path.join(layout.scan, "modules.order"))
-    if dirty or state.stale is None or state.modules_order_mtime != order:
+    # Staleness follows target-to-target edges only: a recompiled object whose list is
+    # the same does not move it.
+    if reshaped or linked or state.stale is None or state.modules_order_mtime != order:
         state.stale = _stale_targets(index, _module_objects(layout, norm))
         state.modules_order_mtime = order
         dirty = True
@@ -449,16 +457,25 @@ def _load_depfile(
 
 
 def _resolve_link_inputs(
-    state: cache.State, norm: PathNormaliser, config: dict[str, str], diagnostics: list[Diagnostic]
-) -> None:
+    state: cache.State,
+    norm: PathNormaliser,
+    config: dict[str, str],
+    diagnostics: list[Diagnostic],
+    only: set[str] | None = None,
+) -> bool:
     """Give every link-type target the inputs its command names: the candidates that are
     known targets or existing files, the members of ``@file`` response files, and the
     prerequisites only a Makefile names (:data:`depgraph.kbuild.MAKEFILE_PREREQS`).
 
-    Done after all files are read, since a command may name a target read later."""
+    Done after all files are read, since a command may name a target read later.
+    ``only`` limits it to the entries of those ``.cmd`` files. Returns whether any
+    target's inputs changed."""
     index = state.index
     targets = TargetsView(index)
-    for entry in state.entries.values():
+    moved = False
+    for rel, entry in state.entries.items():
+        if only is not None and rel not in only:
+            continue
         if entry.target < 0 or entry.target not in index.records:
             continue
         record = index.records[entry.target]
@@ -471,6 +488,8 @@ def _resolve_link_inputs(
         if inputs != target.inputs:
             target.inputs = inputs
             index.add(target)
+            moved = True
+    return moved
 
 
 def _module_objects(layout: Layout, norm: PathNormaliser) -> set[str] | None:
