@@ -42,6 +42,35 @@ Worked example (sample_tree): ``init/main.c`` -source-> ``init/main.o``;
 ``init/main.o`` (via ``include/linux/printk.h``); ``cmd:init/main.o`` -command->
 ``init/main.o``; ``init/main.o`` -member-> ``init/built-in.a`` -member-> ``built-in.a``
 -member-> ``vmlinux.a`` -member-> ``vmlinux.o`` -member-> ``vmlinux``.
+
+View graphs (:mod:`depgraph.views`, ``depgraph graph``, ``why-rebuild --graph``) are
+subgraphs of this one, with the same ids, kinds and attributes, plus what a picture of
+one question needs and the whole graph does not hold:
+
+Edge kinds of views only:
+    ``include``  a file -> the file whose ``#include`` names it (resolved for one target,
+                 :mod:`depgraph.includes`); attributes ``line`` (in the including file,
+                 0 for a ``-include FILE`` of the command line) and ``text`` (the
+                 directive, ``#include <linux/kernel.h>``)
+    ``mention``  ``CONFIG_FOO`` -> a file whose text names it (as fixdep scans);
+                 attributes ``line`` and ``text`` (that line), when known
+    ``relink``   a link product -> a target rewritten on every run of that link
+                 (:data:`depgraph.kbuild.REWRITTEN_BY_LINK`: ``vmlinux`` ->
+                 ``init/version-timestamp.o``)
+
+Node kind of views only:
+    ``group``    several nodes drawn as one: the files and targets of a directory
+                 (id ``group:drivers/net/``), or the headers or symbols that nearly every
+                 object depends on (``group:common headers``, ``group:common symbols``);
+                 attributes ``members`` (how many) and ``label`` (what to draw)
+
+An edge of a view that stands for several edges of the graph (an endpoint is a
+``group``) keeps the commonest ``kind`` and gets ``count``, how many it stands for.
+
+Example (sample_tree, the include chains of ``init/main.o`` to ``kern_levels.h``):
+``include/linux/kern_levels.h`` -include-> ``include/linux/printk.h`` (line 4)
+-include-> ``include/linux/kernel.h`` (line 6) -include-> ``init/main.c`` (line 2)
+-source-> ``init/main.o``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from depgraph import __version__, cache
 from depgraph.index import KINDS, Index, Record, TargetsView, UsersView
 from depgraph.kbuild import DROPPED_DEPS, LINKED_BY_SCRIPT, MAKEFILE_PREREQS
-from depgraph.model import BuildTree, Diagnostic, NodeKind, Severity, Target
+from depgraph.model import BuildTree, DepgraphError, Diagnostic, NodeKind, Severity, Target
 from depgraph.parse.cmdfile import SOURCE_INDEX, parse_cmdfile
 from depgraph.parse.command import parse_command
 from depgraph.parse.config import parse_config
@@ -32,7 +32,7 @@ _SKIP_DIRS = frozenset({".git", "source", ".tmp_versions"})
 _O_MAKEFILE_INCLUDE = re.compile(r"^include\s+(\S+)/Makefile\s*$", re.M)
 
 
-class LoadError(Exception):
+class LoadError(DepgraphError):
     """The directory is not something depgraph can read; the message is one line."""
 
 

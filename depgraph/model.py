@@ -34,6 +34,11 @@ class Diagnostic:
         return f"{where}: {self.severity.value}: {self.message}{tail}"
 
 
+class DepgraphError(Exception):
+    """A problem with what the user asked for or pointed at: the CLI prints it as one
+    line and exits 2. Every such error of the library derives from this."""
+
+
 class ParseError(Exception):
     """Raised by a parser in strict mode; carries the diagnostic that stopped it."""
 

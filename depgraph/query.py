@@ -21,21 +21,16 @@ Answers are values (:class:`Answer`); rendering them is :mod:`depgraph.render`'s
 
 from __future__ import annotations
 
-import os.path
-import re
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from depgraph.includes import IncludeResolver
 from depgraph.index import NameSeq
 from depgraph.kbuild import LINKED_BY_SCRIPT, REWRITTEN_BY_LINK
-from depgraph.model import BuildTree, NodeKind, Target
+from depgraph.model import BuildTree, DepgraphError, NodeKind, Target
 from depgraph.parse.source import Include, Mention
-from depgraph.paths import PathNormaliser
-
-# "-I dir", "-Idir", "-isystem dir", …: the options that make gcc's include search path.
-_INCLUDE_FLAG = re.compile(r"(?:^|\s)(-iquote|-isystem|-idirafter|-I)\s*([^\s-][^\s]*)")
 
 
 class TextSource(Protocol):
@@ -101,7 +96,7 @@ class Answer:
     notes: tuple[str, ...] = field(default=())
 
 
-class UnknownChange(Exception):
+class UnknownChange(DepgraphError):
     """A change that names nothing depgraph knows of."""
 
 
@@ -223,68 +218,8 @@ class _Explainer:
     def __init__(self, tree: BuildTree, text: TextSource) -> None:
         self._tree = tree
         self._text = text
-        self._by_base: dict[str, list[str]] | None = None
-        self._norm = PathNormaliser(tree.objtree, tree.srctree)
-        self._dirs_memo: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {}
-        self._candidates_memo: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+        self._includes = IncludeResolver(tree, text)
         self._hops_memo: dict[str, dict[str, tuple[Include, str, int]]] = {}
-
-    def _basename_index(self) -> dict[str, list[str]]:
-        if self._by_base is None:
-            index: dict[str, list[str]] = {}
-            for ident in self._tree.users:
-                if "/" in ident or "." in ident:
-                    index.setdefault(ident.rsplit("/", 1)[-1], []).append(ident)
-            self._by_base = index
-        return self._by_base
-
-    def _search_dirs(self, target: Target) -> tuple[str, ...]:
-        """The target's include directories as ids, in gcc's search order
-        (``-iquote``, then ``-I``/``-isystem``, then ``-idirafter``)."""
-        flags = tuple(_INCLUDE_FLAG.findall(target.command))
-        found = self._dirs_memo.get(flags)
-        if found is None:
-            order = {"-iquote": 0, "-I": 1, "-isystem": 1, "-idirafter": 2}
-            ranked = sorted(enumerate(flags), key=lambda f: (order[f[1][0]], f[0]))
-            found = self._dirs_memo[flags] = tuple(self._norm(value) for _, (_, value) in ranked)
-        return found
-
-    def _candidates(self, includer: str, inc: Include, dirs: tuple[str, ...]) -> list[str]:
-        """Where gcc looks for an ``#include``, in order: next to the includer for a
-        quoted name, then the command's include directories. Memoised: objects share
-        their flags, and a wide header's answer asks this hundreds of thousands of times."""
-        key = (includer if inc.quoted else "", inc.name, dirs)
-        found = self._candidates_memo.get(key)
-        if found is None:
-            name = os.path.normpath(inc.name)
-            found = []
-            if inc.quoted:
-                found.append(os.path.normpath(os.path.join(os.path.dirname(includer), name)))
-            # Directory ids are normalised already: joining needs normpath only for ".."
-            # (kbuild adds per-directory -I flags, so this runs for every directory).
-            dotted = ".." in name
-            for directory in dirs:
-                joined = name if directory == "." else f"{directory}/{name}"
-                found.append(os.path.normpath(joined) if dotted else joined)
-            base = name.rsplit("/", 1)[-1]
-            # Failing those (an include path this model does not know), a listed file
-            # whose path ends with the name.
-            found.extend(
-                c
-                for c in self._basename_index().get(base, ())
-                if c == name or c.endswith("/" + name)
-            )
-            self._candidates_memo[key] = found
-        return found
-
-    def _resolve(
-        self, includer: str, inc: Include, files: _Files, dirs: tuple[str, ...]
-    ) -> str | None:
-        """The file of ``files`` (the target's own list) an ``#include`` names."""
-        for candidate in self._candidates(includer, inc, dirs):
-            if candidate in files:
-                return candidate
-        return None
 
     def include_chain(self, target: Target, header: str) -> tuple[Step, ...]:
         """Shortest ``#include`` chain from the target's source (or a file forced in with
@@ -292,8 +227,8 @@ class _Explainer:
         if target.source is None:
             return ()
         files = _Files(target.source, target.deps)
-        roots = [target.source] + _forced_includes(target, files, self._norm)
-        dirs = self._search_dirs(target)
+        roots = [target.source] + self._includes.forced_files(target, files)
+        dirs = self._includes.search_dirs(target)
         walked = self._walk(target.source, roots, header, files, dirs)
         if walked is not None:
             return walked
@@ -324,7 +259,7 @@ class _Explainer:
         reverse: dict[str, list[tuple[str, Include]]] = {}
         for includer in union:
             for inc in self._text.includes(includer):
-                for candidate in self._candidates(includer, inc, ()):
+                for candidate in self._includes.candidates(includer, inc, ()):
                     if candidate in union:
                         reverse.setdefault(candidate, []).append((includer, inc))
         found = {}
@@ -354,7 +289,7 @@ class _Explainer:
             chain.append(Step(source, 0, f"-include {node} (command line)", node))
         while node != header:
             inc, child, _ = hops[node]
-            if child not in files or self._resolve(node, inc, files, dirs) != child:
+            if child not in files or self._includes.resolve(node, inc, files, dirs) != child:
                 return None
             chain.append(Step(node, inc.line, f"#include {_spell(inc)}", child))
             node = child
@@ -373,7 +308,7 @@ class _Explainer:
             if current == header:
                 break
             for inc in self._text.includes(current):
-                found = self._resolve(current, inc, files, dirs)
+                found = self._includes.resolve(current, inc, files, dirs)
                 if found is None or found in parent:
                     continue
                 parent[found] = Step(current, inc.line, f"#include {_spell(inc)}", found)
@@ -428,16 +363,3 @@ class _Files:
 
 def _spell(inc: Include) -> str:
     return f'"{inc.name}"' if inc.quoted else f"<{inc.name}>"
-
-
-def _forced_includes(target: Target, files: _Files, norm: PathNormaliser) -> list[str]:
-    """Files the command forces in with ``-include FILE`` (kbuild: kconfig.h,
-    compiler_types.h, compiler-version.h), as ids of the target's list."""
-    words = target.command.split()
-    found: list[str] = []
-    for i, word in enumerate(words[:-1]):
-        if word == "-include":
-            ident = norm(words[i + 1])
-            if ident in files:
-                found.append(ident)
-    return found

@@ -84,6 +84,12 @@ def _new_build(base: Path) -> Build:
     return build
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test writes into the user's ~/.cache/depgraph; subprocesses inherit this."""
+    monkeypatch.setenv("DEPGRAPH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """One built copy of sample_tree, shared by the tests that only read it."""

@@ -13,12 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from depgraph import __version__
-from depgraph.cli import why
+from depgraph.cli import compile_commands, graph, top, why
 from depgraph.cli.common import EXIT_USAGE, Parser
-from depgraph.loader import LoadError
-from depgraph.query import UnknownChange
+from depgraph.model import DepgraphError
 
-SUBCOMMANDS = (why,)
+SUBCOMMANDS = (why, graph, top, compile_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args, os.getcwd()))
-    except (LoadError, UnknownChange) as exc:
+    except DepgraphError as exc:
         print(f"depgraph: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from depgraph.cli.common import EXIT_OK, add_tree_options, load
-from depgraph.query import Change, resolve_change, why_rebuild
+import networkx as nx
+
+from depgraph.cli import drawing
+from depgraph.cli.common import EXIT_OK, EXIT_USAGE, add_tree_options, load
+from depgraph.graph import build_graph
+from depgraph.query import Answer, Change, resolve_change, why_rebuild
+from depgraph.render.answer_graph import answer_graph
 from depgraph.render.json import render_json
 from depgraph.render.text import render_text
 
@@ -24,11 +29,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_tree_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--all", action="store_true", help="list every target, not the first few")
+    parser.add_argument(
+        "--graph",
+        metavar="FILE",
+        help="also draw the answer's include chains and link cascade into FILE; its suffix "
+        "picks the format (.dot .svg .png .pdf .json .graphml)",
+    )
+    drawing.add_view_options(parser.add_argument_group("the picture (with --graph)"))
     parser.add_argument("changes", nargs="+", metavar="CHANGE")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, cwd: str) -> int:
+    options = None
+    if args.graph:
+        try:
+            drawing.output_format(args.graph, None)
+            options = drawing.Shaping.from_args(args)
+        except drawing.DrawError as exc:
+            print(f"depgraph: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     _, tree, reader = load(args, cwd)
     changes: list[Change] = []
     for raw in args.changes:
@@ -38,8 +58,34 @@ def run(args: argparse.Namespace, cwd: str) -> int:
             ident = reader.ident(raw, cwd)
             changes.append(resolve_change(tree, ident, reader.exists(ident)))
     answer = why_rebuild(tree, changes, reader)
+    if args.graph and options is not None:
+        try:
+            _draw(answer, args, options, cwd, build_graph(tree, commands=False))
+        except drawing.DrawError as exc:
+            print(f"depgraph: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     if args.json:
         sys.stdout.write(render_json(answer))
     else:
         sys.stdout.write(render_text(answer, limit=None if args.all else 8))
     return EXIT_OK
+
+
+def _draw(
+    answer: Answer, args: argparse.Namespace, options: drawing.Shaping, cwd: str, graph: nx.DiGraph
+) -> None:
+    """Draw the answer into ``--graph FILE``, collapsed and guarded like ``depgraph graph``."""
+    keep = [change.ident for change in answer.changes]
+    view = drawing.shape(answer_graph(answer, graph), graph, options, keep)
+    what = ", ".join(keep)
+    drawing.write(
+        view,
+        drawing.output_format(args.graph, None),
+        args.graph,
+        cwd,
+        title=f"changing {what}: {len(answer.compile)} to recompile, {len(answer.link)} "
+        "to relink or regenerate",
+        highlight=keep,
+        legend=not args.no_legend,
+        clusters=not args.no_clusters,
+    )

@@ -1,0 +1,54 @@
+"""``depgraph compile-commands``: compile_commands.json from the ``.cmd`` files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from depgraph.cli.common import EXIT_OK, EXIT_USAGE, add_tree_options, load
+from depgraph.compdb import compile_commands
+from depgraph.render.compdb import render_compile_commands
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "compile-commands",
+        help="write compile_commands.json from the .cmd files",
+        description=(
+            "Write a compilation database (compile_commands.json, for clangd and other "
+            "clang tools) with the entries the kernel's "
+            "scripts/clang-tools/gen_compile_commands.py writes for the build directory: "
+            "one for each object compiled from a .c or .S file, with its saved command. "
+            "Works on O=, in-tree and M= trees; writes to standard output unless -o."
+        ),
+    )
+    add_tree_options(parser)
+    parser.add_argument("-o", dest="output", metavar="FILE", help="write to FILE")
+    parser.set_defaults(run=run)
+
+
+class _Disk:
+    """The real paths the database names (gen_compile_commands.py resolves links)."""
+
+    def real_file(self, path: str) -> str | None:
+        real = os.path.realpath(path)
+        return real if os.path.exists(real) else None
+
+
+def run(args: argparse.Namespace, cwd: str) -> int:
+    layout, tree, _ = load(args, cwd)
+    entries = compile_commands(
+        tree, directory=os.path.realpath(layout.objtree), scan=layout.scan, files=_Disk()
+    )
+    text = render_compile_commands(entries)
+    if args.output is None or args.output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        with open(os.path.join(cwd, args.output), "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        print(f"depgraph: error: {args.output}: cannot write: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
