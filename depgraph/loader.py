@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from depgraph import __version__, cache
 from depgraph.index import KINDS, Index, Record, TargetsView, UsersView
 from depgraph.kbuild import DROPPED_DEPS, LINKED_BY_SCRIPT, MAKEFILE_PREREQS
-from depgraph.model import BuildTree, DepgraphError, Diagnostic, NodeKind, Severity, Target
+from depgraph.model import BuildTree, DepgraphError, Diagnostic, NodeKind, Target
 from depgraph.parse.cmdfile import SOURCE_INDEX, parse_cmdfile
 from depgraph.parse.command import parse_command
 from depgraph.parse.config import parse_config
@@ -655,7 +655,6 @@ __all__ = [
     "Layout",
     "LoadError",
     "SourceReader",
-    "Severity",
     "load_tree",
     "locate",
     "read_config",

@@ -8,13 +8,12 @@ import os
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from depgraph import views
 from depgraph.model import DepgraphError
-from depgraph.render.dot import IMAGE_FORMATS, GraphvizError, render_dot, render_image
-from depgraph.render.graphfile import render_graphml, render_node_link
+
+if TYPE_CHECKING:  # networkx and pydot cost a fifth of a second to import: only to draw
+    import networkx as nx
 
 FORMATS = ("dot", "svg", "png", "pdf", "json", "graphml")
 SUFFIXES = {
@@ -145,6 +144,8 @@ def shape(
 
     ``fold_common`` False leaves common headers and symbols as they are: on a view of
     paths every node is on a chain the question asks about."""
+    from depgraph import views
+
     if options.hide:
         view = views.without_kinds(view, options.hide, keep)
     common: frozenset[str] = frozenset()
@@ -171,6 +172,8 @@ def _advice(
 ) -> str:
     """The first of the usual ways to shrink a view that fits under the guard: folding
     directories, then leaving symbols out as well."""
+    from depgraph import views
+
     depths: list[int | None] = [
         d for d in (3, 2, 1) if options.dir_depth is None or d < options.dir_depth
     ]
@@ -206,6 +209,9 @@ def write(
     clusters: bool,
 ) -> None:
     """Render the view as ``fmt`` to ``path`` (relative to ``cwd``), or standard output."""
+    from depgraph.render.dot import IMAGE_FORMATS, GraphvizError, render_dot, render_image
+    from depgraph.render.graphfile import render_graphml, render_node_link
+
     if fmt == "json":
         data: str | bytes = render_node_link(view)
     elif fmt == "graphml":

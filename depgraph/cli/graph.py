@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from depgraph import views
 from depgraph.cli import drawing
-from depgraph.cli.common import EXIT_OK, EXIT_USAGE, add_tree_options, load
-from depgraph.graph import build_graph
-from depgraph.includes import IncludeResolver
-from depgraph.loader import SourceReader
+from depgraph.cli.common import EXIT_OK, add_tree_options, load
+
+if TYPE_CHECKING:  # imported when a picture is drawn: networkx alone costs 0.1-0.2 s
+    import networkx as nx
+
+    from depgraph.loader import SourceReader
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,20 +50,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _node(raw: str, reader: SourceReader, cwd: str, graph: nx.DiGraph) -> str:
+    from depgraph import views
+
     if raw.startswith("CONFIG_") and "/" not in raw:
         return views.node_of(graph, raw)
     return views.node_of(graph, reader.ident(raw, cwd))
 
 
 def run(args: argparse.Namespace, cwd: str) -> int:
-    try:
-        return _run(args, cwd)
-    except (drawing.DrawError, views.ViewError) as exc:
-        print(f"depgraph: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    import networkx as nx
 
+    from depgraph import views
+    from depgraph.graph import build_graph
+    from depgraph.includes import IncludeResolver
 
-def _run(args: argparse.Namespace, cwd: str) -> int:
     if args.focus and (args.source or args.sink):
         raise drawing.DrawError("--focus and --from/--to ask different questions; give one")
     if bool(args.source) != bool(args.sink):

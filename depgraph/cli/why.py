@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from depgraph.cli import drawing
-from depgraph.cli.common import EXIT_OK, EXIT_USAGE, add_tree_options, load
-from depgraph.graph import build_graph
+from depgraph.cli.common import EXIT_OK, add_tree_options, load
 from depgraph.query import Answer, Change, resolve_change, why_rebuild
-from depgraph.render.answer_graph import answer_graph
 from depgraph.render.json import render_json
 from depgraph.render.text import render_text
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,13 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace, cwd: str) -> int:
     options = None
-    if args.graph:
-        try:
-            drawing.output_format(args.graph, None)
-            options = drawing.Shaping.from_args(args)
-        except drawing.DrawError as exc:
-            print(f"depgraph: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    if args.graph:  # bad picture options fail before the tree is read
+        drawing.output_format(args.graph, None)
+        options = drawing.Shaping.from_args(args)
     _, tree, reader = load(args, cwd)
     changes: list[Change] = []
     for raw in args.changes:
@@ -59,11 +55,9 @@ def run(args: argparse.Namespace, cwd: str) -> int:
             changes.append(resolve_change(tree, ident, reader.exists(ident)))
     answer = why_rebuild(tree, changes, reader)
     if args.graph and options is not None:
-        try:
-            _draw(answer, args, options, cwd, build_graph(tree, commands=False))
-        except drawing.DrawError as exc:
-            print(f"depgraph: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+        from depgraph.graph import build_graph  # networkx: only when a picture is asked for
+
+        _draw(answer, args, options, cwd, build_graph(tree, commands=False))
     if args.json:
         sys.stdout.write(render_json(answer))
     else:
@@ -75,6 +69,8 @@ def _draw(
     answer: Answer, args: argparse.Namespace, options: drawing.Shaping, cwd: str, graph: nx.DiGraph
 ) -> None:
     """Draw the answer into ``--graph FILE``, collapsed and guarded like ``depgraph graph``."""
+    from depgraph.render.answer_graph import answer_graph
+
     keep = [change.ident for change in answer.changes]
     view = drawing.shape(answer_graph(answer, graph), graph, options, keep)
     what = ", ".join(keep)
