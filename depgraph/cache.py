@@ -11,17 +11,16 @@ rebuilt.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
-import tempfile
+import zlib
 from dataclasses import dataclass, field
 
 from depgraph.index import Index
 from depgraph.model import Diagnostic
 
 # Bump when what is stored changes meaning; a cache of another format is rebuilt.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -47,6 +46,16 @@ class State:
     generated: set[int] = field(default_factory=set)
     stale: set[int] | None = None  # recomputed when any file or modules.order changed
     modules_order_mtime: int = -1
+    # path -> ((size, mtime_ns), values, diagnostics) of .config and auto.conf
+    configs: dict[str, tuple[tuple[int, int], dict[str, str], tuple[Diagnostic, ...]]] = field(
+        default_factory=dict
+    )
+    configs_changed: bool = False  # this run's only: set when a config file was re-read
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["configs_changed"] = False
+        return state
 
 
 def default_dir(environ: dict[str, str]) -> str:
@@ -57,11 +66,15 @@ def default_dir(environ: dict[str, str]) -> str:
 
 
 def tree_key(*paths: str) -> str:
-    return hashlib.sha256("\0".join(paths).encode()).hexdigest()[:24]
+    """What identifies a tree's cache: the version and paths, stored whole in the state
+    and checked on reading (so the short name below may collide without harm)."""
+    return "\0".join(paths)
 
 
 def cache_path(directory: str, key: str) -> str:
-    return os.path.join(directory, f"tree-{key}.pickle")
+    # A checksum, not hashlib: importing OpenSSL costs 10 ms of every run.
+    tail = key.rsplit("\0", 1)[-1].rstrip("/").rsplit("/", 1)[-1] or "root"
+    return os.path.join(directory, f"tree-{tail}-{zlib.crc32(key.encode()):08x}.pickle")
 
 
 def read(directory: str, key: str) -> tuple[State | None, str | None]:
@@ -82,6 +95,8 @@ def read(directory: str, key: str) -> tuple[State | None, str | None]:
 
 def write(directory: str, state: State) -> str | None:
     """Store ``state`` atomically; returns why it could not be written, or None."""
+    import tempfile  # only a run that writes pays for importing it
+
     try:
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")

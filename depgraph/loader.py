@@ -188,6 +188,25 @@ def _read_text(path: str) -> str | None:
     return data.decode("utf-8", errors="surrogateescape")
 
 
+def _config_of(state: cache.State, path: str, diagnostics: list[Diagnostic]) -> dict[str, str]:
+    """A ``.config``-format file's values, parsed again only when its size or mtime
+    changed since the cached state was written."""
+    try:
+        st = os.stat(path)
+        signature = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        signature = (-1, -1)
+    kept = state.configs.get(path)
+    if kept is not None and kept[0] == signature:
+        diagnostics.extend(kept[2])
+        return kept[1]
+    values, diags = read_config(path)
+    state.configs[path] = (signature, values, tuple(diags))
+    state.configs_changed = True
+    diagnostics.extend(diags)
+    return values
+
+
 def read_config(path: str) -> tuple[dict[str, str], list[Diagnostic]]:
     """Symbol values of a ``.config``-format file; missing file: empty values."""
     text = _read_text(path)
@@ -291,11 +310,6 @@ def load_tree(
     norm = PathNormaliser(objtree, layout.srctree)
     notes: list[str] = []
     diagnostics: list[Diagnostic] = []
-    config, diags = read_config(os.path.join(objtree, ".config"))
-    diagnostics.extend(diags)
-    auto_conf, diags = read_config(os.path.join(objtree, "include/config/auto.conf"))
-    diagnostics.extend(diags)
-
     key = cache.tree_key(__version__, layout.objtree, layout.srctree, layout.scan)
     state: cache.State | None = None
     if cache_dir is not None:
@@ -306,6 +320,8 @@ def load_tree(
     if state is None:
         state = cache.State(cache.FORMAT, key, Index())
     index = state.index
+    config = _config_of(state, os.path.join(objtree, ".config"), diagnostics)
+    auto_conf = _config_of(state, os.path.join(objtree, "include/config/auto.conf"), diagnostics)
 
     seen: set[str] = set()
     changed: list[tuple[str, str, int, int]] = []
@@ -337,10 +353,13 @@ def load_tree(
     if fresh:
         index.rebuild_users()  # one pass, instead of an update per file
 
-    dirty = fresh or bool(changed) or bool(removed)
+    dirty = fresh or bool(changed) or bool(removed) or state.configs_changed
     # A new or vanished target can be named by any command: then every link-type target
     # is looked at again; otherwise only the ones whose .cmd file changed.
-    reshaped = fresh or len(index.records) != targets_before or bool(removed)
+    # A changed configuration can change the Makefile-only prerequisites as well.
+    reshaped = (
+        fresh or len(index.records) != targets_before or bool(removed) or state.configs_changed
+    )
     touched = None if reshaped else {rel for rel, _, _, _ in changed}
     linked = False
     if dirty:

@@ -32,6 +32,8 @@ from depgraph.kbuild import LINKED_BY_SCRIPT, REWRITTEN_BY_LINK
 from depgraph.model import BuildTree, DepgraphError, NodeKind, Target
 from depgraph.parse.source import Include, Mention
 
+_SHARED_SEARCH_FROM = 24  # objects listing a header before one search serves them all
+
 
 class TextSource(Protocol):
     """What the query needs to read from files: the loader's SourceReader provides it."""
@@ -229,9 +231,12 @@ class _Explainer:
         files = _Files(target.source, target.deps)
         roots = [target.source] + self._includes.forced_files(target, files)
         dirs = self._includes.search_dirs(target)
-        walked = self._walk(target.source, roots, header, files, dirs)
-        if walked is not None:
-            return walked
+        # The shared reverse search reads every file of every object that lists the
+        # header: worth it for many objects, not for a handful (each stops early alone).
+        if len(self._tree.users.get(header, ())) > _SHARED_SEARCH_FROM:
+            walked = self._walk(target.source, roots, header, files, dirs)
+            if walked is not None:
+                return walked
         return self._search(target.source, roots, header, files, dirs)
 
     def _hops_to(self, header: str) -> dict[str, tuple[Include, str, int]]:
