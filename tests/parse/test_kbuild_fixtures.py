@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from depgraph.parse.cmdfile import parse_cmdfile
+from depgraph.parse.cmdfile import _parse_lines, parse_cmdfile
 from depgraph.parse.command import parse_command
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "kbuild"
@@ -95,3 +95,11 @@ def test_modules_order_reads_subdirectory_lists():
 
 def test_modpost_runs_the_tree_tool():
     assert "scripts/mod/modpost" in _inputs(".Module.symvers.cmd")
+
+
+@pytest.mark.parametrize("fixture", CMD_FILES, ids=lambda p: p.name)
+def test_fast_path_and_careful_parser_agree(fixture: Path):
+    """parse_cmdfile reads fixdep's exact layout the fast way; the careful line parser
+    must give the same record for every real file."""
+    text = fixture.read_text()
+    assert parse_cmdfile(text, fixture.name) == _parse_lines(text, fixture.name, strict=False)
