@@ -339,15 +339,18 @@ def load_tree(
             index.remove(gone.target)
 
     targets_before = len(index.records)
-    ids = _Ids(norm, _StampNames(set(config) | set(auto_conf)), index)
-    depfiles: list[tuple[str, str, int, int]] = []
-    for number, (rel, path, size, mtime) in enumerate(changed, start=1):
-        if progress is not None:
-            progress(number, len(changed))
-        if rel.endswith(".d"):
-            depfiles.append((rel, path, size, mtime))
-            continue
-        state.entries[rel] = _load_cmd(rel, path, size, mtime, ids, index, fresh)
+    known = set(config) | set(auto_conf)
+    ids = _Ids(norm, _StampNames(known), index)
+    depfiles = [c for c in changed if c[0].endswith(".d")]
+    cmds = [c for c in changed if not c[0].endswith(".d")]
+    workers = min(os.cpu_count() or 1, _MAX_WORKERS)
+    if fresh and workers > 1 and len(cmds) >= _PARALLEL_FROM:
+        _parse_in_workers(cmds, layout, known, workers, state, norm, progress)
+    else:
+        for number, (rel, path, size, mtime) in enumerate(cmds, start=1):
+            if progress is not None:
+                progress(number, len(cmds))
+            state.entries[rel] = _load_cmd(rel, path, size, mtime, ids, index, fresh)
     for rel, path, size, mtime in depfiles:
         state.entries[rel] = _load_depfile(rel, path, size, mtime, norm, index)
     if fresh:
@@ -395,6 +398,82 @@ def load_tree(
         stale={names[i] for i in stale},
         notes=notes,
     )
+
+
+_PARALLEL_FROM = 2000  # .cmd files a cold load must read before a second process pays
+_MAX_WORKERS = 4
+_CHUNKS_PER_WORKER = 2  # few chunks: each one's names are interned again by the parent
+
+_Job = tuple[list[tuple[str, str, int, int]], Layout, set[str]]
+_Part = tuple[list[str], dict[int, Record], dict[str, cache.CmdEntry], set[str]]
+
+
+def _parse_part(job: _Job) -> _Part:
+    """A worker's share of a cold load, interned into an index of its own."""
+    chunk, layout, known = job
+    norm = PathNormaliser(layout.objtree, layout.srctree)
+    index = Index()
+    ids = _Ids(norm, _StampNames(known), index)
+    entries = {
+        rel: _load_cmd(rel, path, size, mtime, ids, index, True) for rel, path, size, mtime in chunk
+    }
+    return index.names, index.records, entries, norm.in_objtree
+
+
+def _parse_in_workers(
+    cmds: list[tuple[str, str, int, int]],
+    layout: Layout,
+    known: set[str],
+    workers: int,
+    state: cache.State,
+    norm: PathNormaliser,
+    progress: Progress | None,
+) -> None:
+    """Parse a cold tree's ``.cmd`` files in ``workers`` processes (parsing is most of a
+    cold load, and pure). Each worker interns into its own index; the parent maps their
+    ids into its own, array by array, in the order of the chunks (so ids, and the cache,
+    come out the same every time). Falls back to one process where forking fails."""
+    import multiprocessing
+
+    size = -(-len(cmds) // (workers * _CHUNKS_PER_WORKER))
+    chunks = [cmds[i : i + size] for i in range(0, len(cmds), size)]
+    jobs: list[_Job] = [(chunk, layout, known) for chunk in chunks]
+    index = state.index
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            done = 0
+            for names, records, entries, generated in pool.imap(_parse_part, jobs):
+                _merge_part(index, state, names, records, entries)
+                norm.in_objtree.update(generated)
+                done += len(entries)
+                if progress is not None:
+                    progress(done, len(cmds))
+    except (OSError, ValueError):
+        ids = _Ids(norm, _StampNames(known), index)
+        for rel, path, size, mtime in cmds:
+            state.entries[rel] = _load_cmd(rel, path, size, mtime, ids, index, True)
+
+
+def _merge_part(
+    index: Index,
+    state: cache.State,
+    names: list[str],
+    records: dict[int, Record],
+    entries: dict[str, cache.CmdEntry],
+) -> None:
+    remap = list(map(index.intern, names))
+    get = remap.__getitem__
+    for tid, record in records.items():
+        record.deps = array("i", map(get, record.deps))
+        record.stamps = array("i", map(get, record.stamps))
+        record.inputs = array("i", map(get, record.inputs))
+        record.source = remap[record.source] if record.source >= 0 else -1
+        index.records[remap[tid]] = record
+    for rel, entry in entries.items():
+        if entry.target >= 0:
+            entry.target = remap[entry.target]
+        state.entries[rel] = entry
 
 
 def _load_cmd(

@@ -128,3 +128,24 @@ def test_gcc_depfile_not_yet_converted_by_fixdep_becomes_a_target(own_build: Bui
     assert extra.source == "drivers/net/netdev.c"
     assert "drivers/common/helper.h" in extra.deps  # the "../" spelling, resolved
     assert extra.command == ""
+
+
+def test_parallel_cold_load_gives_the_same_tree(sample_build: Build, monkeypatch):
+    """A large cold load parses in several processes; it must give exactly the tree one
+    process gives (forced here on sample_tree, which is below the threshold)."""
+    from depgraph import loader
+
+    layout = locate(str(sample_build.obj), {}, "/")
+    alone = load_tree(layout)
+    monkeypatch.setattr(loader, "_PARALLEL_FROM", 1)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
+    calls: list[tuple[int, int]] = []
+    together = load_tree(layout, progress=lambda d, t: calls.append((d, t)))
+    assert calls and calls[-1][0] == calls[-1][1] == alone.cmd_files
+    assert {n: together.targets[n] for n in together.targets} == {
+        n: alone.targets[n] for n in alone.targets
+    }
+    assert {k: sorted(v) for k, v in together.users.items()} == {
+        k: sorted(v) for k, v in alone.users.items()
+    }
+    assert together.stale == alone.stale and together.generated == alone.generated
