@@ -95,6 +95,39 @@ def read(directory: str, key: str) -> tuple[State | None, str | None]:
 
 def write(directory: str, state: State) -> str | None:
     """Store ``state`` atomically; returns why it could not be written, or None."""
+    return write_object(directory, cache_path(directory, state.key), state)
+
+
+# Per file: (size, mtime_ns, includes as (name, quoted, line), mentions as (symbol, line,
+# text), either None until scanned).
+Scan = tuple[int, int, tuple[tuple[str, bool, int], ...] | None,
+             tuple[tuple[str, int, str], ...] | None]  # fmt: skip
+
+
+def scans_path(directory: str, key: str) -> str:
+    return cache_path(directory, key).replace("/tree-", "/scans-")
+
+
+def read_scans(directory: str, key: str) -> dict[str, Scan]:
+    """The stored ``#include``/``CONFIG_`` scans of a tree's files; empty if none or
+    unusable (they are only a speed-up: a bad file is rebuilt without a word)."""
+    try:
+        with open(scans_path(directory, key), "rb") as handle:
+            found = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError):  # fmt: skip
+        return {}
+    if not (isinstance(found, tuple) and len(found) == 3 and found[:2] == (FORMAT, key)):
+        return {}
+    return found[2]
+
+
+def write_scans(directory: str, key: str, scans: dict[str, Scan]) -> str | None:
+    return write_object(directory, scans_path(directory, key), (FORMAT, key, scans))
+
+
+def write_object(directory: str, path: str, value: object) -> str | None:
+    """Pickle ``value`` to ``path`` atomically; returns why it could not, or None."""
     import tempfile  # only a run that writes pays for importing it
 
     try:
@@ -102,10 +135,10 @@ def write(directory: str, state: State) -> str | None:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             # The rename is atomic: a crash leaves the old cache or the new one. (No
             # fsync: after a power loss a torn file fails to unpickle and is rebuilt.)
-            os.replace(tmp, cache_path(directory, state.key))
+            os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
             raise

@@ -701,15 +701,83 @@ def _link_inputs(
     return tuple(dict.fromkeys(found))
 
 
+_SCANS_WORTH_LOADING = 200  # files read in one run before stored scans are worth loading
+
+
 class SourceReader:
     """Reads and scans the text of files by id, once each: the include lines and
-    ``CONFIG_`` mentions that explain a rebuild."""
+    ``CONFIG_`` mentions that explain a rebuild.
 
-    def __init__(self, layout: Layout) -> None:
+    With ``cache_dir``, scans are kept between runs, each checked against its file's size
+    and mtime. The stored scans are loaded only once a run has had to read
+    :data:`_SCANS_WORTH_LOADING` files itself: a question about a leaf header reads a
+    handful, and loading scans of thousands would cost it more than it saves."""
+
+    def __init__(self, layout: Layout, cache_dir: str | None = None) -> None:
         self._norm = PathNormaliser(layout.objtree, layout.srctree)
         self._layout = layout
         self._includes: dict[str, tuple[Include, ...]] = {}
         self._mentions: dict[str, tuple[Mention, ...]] = {}
+        self._cache_dir = cache_dir
+        self._key = cache.tree_key("scans", __version__, layout.objtree, layout.srctree)
+        self._stored: dict[str, cache.Scan] | None = None
+        self._fresh: dict[str, cache.Scan] = {}
+        self._reads = 0
+
+    def _scan_of(self, ident: str) -> tuple[cache.Scan, str]:
+        """The stored scan of ``ident`` if its file is unchanged, else an empty one for
+        it; and the text (empty when the stored scan is used)."""
+        if self._stored is None and self._cache_dir and self._reads >= _SCANS_WORTH_LOADING:
+            self._stored = cache.read_scans(self._cache_dir, self._key)
+        for path in self._norm.absolute_candidates(ident):
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            kept = self._fresh.get(ident) or (self._stored or {}).get(ident)
+            if kept is not None and kept[:2] == (st.st_size, st.st_mtime_ns):
+                return kept, ""
+            self._reads += 1
+            return (st.st_size, st.st_mtime_ns, None, None), _read_text(path) or ""
+        return (-1, -1, (), ()), ""
+
+    def includes(self, ident: str) -> tuple[Include, ...]:
+        found = self._includes.get(ident)
+        if found is None:
+            scan, text = self._scan_of(ident)
+            if scan[2] is None:
+                found = scan_includes(text or self._text(ident))
+                scan = (scan[0], scan[1], tuple((i.name, i.quoted, i.line) for i in found),
+                        scan[3])  # fmt: skip
+                self._fresh[ident] = scan
+            else:
+                found = tuple(Include(*i) for i in scan[2])
+            self._includes[ident] = found
+        return found
+
+    def mentions(self, ident: str) -> tuple[Mention, ...]:
+        found = self._mentions.get(ident)
+        if found is None:
+            scan, text = self._scan_of(ident)
+            if scan[3] is None:
+                found = scan_config_mentions(text or self._text(ident))
+                scan = (scan[0], scan[1], scan[2],
+                        tuple((m.symbol, m.line, m.text) for m in found))  # fmt: skip
+                self._fresh[ident] = scan
+            else:
+                found = tuple(Mention(*m) for m in scan[3])
+            self._mentions[ident] = found
+        return found
+
+    def save(self) -> str | None:
+        """Keep this run's new scans, when the run read enough files to be worth it."""
+        if not self._cache_dir or self._reads < _SCANS_WORTH_LOADING or not self._fresh:
+            return None
+        stored = self._stored
+        if stored is None:
+            stored = cache.read_scans(self._cache_dir, self._key)
+        stored.update(self._fresh)
+        return cache.write_scans(self._cache_dir, self._key, stored)
 
     def _text(self, ident: str) -> str:
         for path in self._norm.absolute_candidates(ident):
@@ -717,18 +785,6 @@ class SourceReader:
             if text is not None:
                 return text
         return ""
-
-    def includes(self, ident: str) -> tuple[Include, ...]:
-        found = self._includes.get(ident)
-        if found is None:
-            found = self._includes[ident] = scan_includes(self._text(ident))
-        return found
-
-    def mentions(self, ident: str) -> tuple[Mention, ...]:
-        found = self._mentions.get(ident)
-        if found is None:
-            found = self._mentions[ident] = scan_config_mentions(self._text(ident))
-        return found
 
     def exists(self, ident: str) -> bool:
         return any(os.path.exists(p) for p in self._norm.absolute_candidates(ident))

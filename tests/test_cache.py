@@ -107,3 +107,32 @@ def test_unwritable_cache_dir_is_a_note_not_an_error(sample_build: Build, tmp_pa
     answer, stderr = why(sample_build.obj, blocker / "sub", "include/linux/printk.h")
     assert answer["compile"]
     assert "cannot write cache" in stderr
+
+
+def test_stored_include_scans_give_the_same_chains_and_follow_file_changes(own_build: Build,
+                                                                          tmp_path,
+                                                                          monkeypatch):  # fmt: skip
+    from depgraph import loader
+    from depgraph.query import resolve_change, why_rebuild
+
+    monkeypatch.setattr(loader, "_SCANS_WORTH_LOADING", 1)
+    layout = locate(str(own_build.obj), {}, "/")
+    tree = load_tree(layout)
+
+    def ask(header: str):
+        reader = loader.SourceReader(layout, str(tmp_path))
+        answer = why_rebuild(tree, [resolve_change(tree, header, True)], reader)
+        reader.save()
+        return answer
+
+    first = ask("include/linux/printk.h")
+    assert list(tmp_path.glob("scans-*.pickle"))
+    assert ask("include/linux/printk.h") == first  # from stored scans
+
+    # An edited file is scanned again: move netdev.c's include of helper.h down a line.
+    source = own_build.src / "drivers/net/netdev.c"
+    source.write_text("/* moved */\n" + source.read_text())
+    again = ask("drivers/common/helper.h")
+    (netdev,) = [r for r in again.compile if r.target == "drivers/net/netdev.o"]
+    chain = netdev.reasons[0].chain
+    assert chain[0].file == "drivers/net/netdev.c" and chain[0].line == 5

@@ -57,7 +57,7 @@ def load(args: argparse.Namespace, cwd: str) -> tuple[Layout, BuildTree, SourceR
         print(f"depgraph: note: {note}", file=sys.stderr)
     for diagnostic in tree.diagnostics:
         print(f"depgraph: {diagnostic}", file=sys.stderr)
-    return layout, tree, SourceReader(layout)
+    return layout, tree, SourceReader(layout, cache_dir)
 
 
 class ProgressBar:

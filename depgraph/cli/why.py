@@ -54,6 +54,9 @@ def run(args: argparse.Namespace, cwd: str) -> int:
             ident = reader.ident(raw, cwd)
             changes.append(resolve_change(tree, ident, reader.exists(ident)))
     answer = why_rebuild(tree, changes, reader)
+    why = reader.save()
+    if why:
+        print(f"depgraph: note: {why}", file=sys.stderr)
     if args.graph and options is not None:
         from depgraph.graph import build_graph  # networkx: only when a picture is asked for
 
