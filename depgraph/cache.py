@@ -20,7 +20,7 @@ from depgraph.index import Index
 from depgraph.model import Diagnostic
 
 # Bump when what is stored changes meaning; a cache of another format is rebuilt.
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass
