@@ -21,6 +21,7 @@ Answers are values (:class:`Answer`); rendering them is :mod:`depgraph.render`'s
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -120,56 +121,38 @@ def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Ans
     """What make redoes after ``changes``, each target with every reason that applies."""
     reasons: dict[str, list[Reason]] = {}
     explainer = _Explainer(tree, text)
-
     skipped: set[str] = set()
+    queue: deque[str] = deque()
 
-    def add(target: str, reason: Reason) -> bool:
-        if target in tree.stale:
-            skipped.add(target)
-            return False
+    def redo(target: str, reason: Reason) -> None:
         known = reasons.get(target)
         if known is None:
             reasons[target] = [reason]
-            return True
-        if reason not in known:
+            queue.append(target)
+        elif reason not in known:
             known.append(reason)
-        return False
 
-    queue: deque[str] = deque()
-    for change in changes:
-        for user in sorted(tree.users.get(change.ident, ())):
+    def reach(cause: str, symbol: bool = False) -> None:
+        """Every target that lists ``cause`` is redone, for the reason it lists it."""
+        for user in sorted(tree.users.get(cause, ())):
             if user in LINKED_BY_SCRIPT:
-                continue  # redone with its link below, if that link is redone
-            target = tree.targets[user]
-            if change.is_symbol:
-                reason = explainer.config_reason(target, change.ident)
-            elif target.source == change.ident:
-                reason = Reason("source", change.ident)
-            elif target.compiled:
-                reason = Reason("file", change.ident, explainer.include_chain(target, change.ident))
-            else:
-                reason = Reason("input", change.ident)
-            if add(user, reason):
-                queue.append(user)
+                continue  # redone with its link, through REWRITTEN_BY_LINK
+            if user in tree.stale:
+                skipped.add(user)
+                continue
+            redo(user, _reason(explainer, tree.targets[user], cause, symbol))
 
+    for change in changes:
+        reach(change.ident, change.is_symbol)
     while queue:
         done = queue.popleft()
-        for user in sorted(tree.users.get(done, ())):
-            if user in LINKED_BY_SCRIPT:
-                continue  # enters through REWRITTEN_BY_LINK when its link is redone
-            target = tree.targets[user]
-            if target.source == done:
-                reason = Reason("source", done)
-            elif target.compiled:
-                reason = Reason("file", done, explainer.include_chain(target, done))
-            else:
-                reason = Reason("input", done)
-            if add(user, reason):
-                queue.append(user)
+        reach(done)
         for rewritten in REWRITTEN_BY_LINK.get(done, ()):
             for user in sorted(tree.users.get(rewritten, ())):
-                if add(user, Reason("relink", done)):
-                    queue.append(user)
+                if user in tree.stale:
+                    skipped.add(user)
+                else:
+                    redo(user, Reason("relink", done))
 
     order = _build_order(tree, reasons)
     compile_: list[Rebuild] = []
@@ -188,11 +171,20 @@ def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Ans
     return Answer(tuple(changes), tuple(compile_), tuple(link), tuple(notes))
 
 
+def _reason(explainer: _Explainer, target: Target, cause: str, symbol: bool) -> Reason:
+    """Why ``target`` is redone when ``cause`` (a file, a redone target or a symbol) is."""
+    if symbol:
+        return explainer.config_reason(target, cause)
+    if target.source == cause:
+        return Reason("source", cause)
+    if target.compiled:
+        return Reason("file", cause, explainer.include_chain(target, cause))
+    return Reason("input", cause)
+
+
 def _build_order(tree: BuildTree, redone: dict[str, list[Reason]]) -> list[str]:
     """Redone targets in an order make could run them: inputs before what reads them
     (Kahn's algorithm over the redone targets only), ties broken by name."""
-    import heapq
-
     indegree = dict.fromkeys(redone, 0)
     for name in redone:
         for user in tree.users.get(name, ()):
@@ -288,7 +280,6 @@ class _Explainer:
         if not starts:
             return None
         node = min(starts, key=lambda r: hops[r][2])
-        first = node
         chain: list[Step] = []
         if node != source:
             chain.append(Step(source, 0, f"-include {node} (command line)", node))
@@ -298,7 +289,7 @@ class _Explainer:
                 return None
             chain.append(Step(node, inc.line, f"#include {_spell(inc)}", child))
             node = child
-        return tuple(chain) if first else None
+        return tuple(chain)
 
     def _search(
         self, source: str, roots: list[str], header: str, files: _Files, dirs: tuple[str, ...]
