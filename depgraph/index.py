@@ -246,7 +246,7 @@ class Index:
             command_line=record.command_line,
             source=names[record.source] if record.source >= 0 else None,
             deps=NameSeq(self, record.deps),
-            stamps=StampSeq(names, stamps),
+            stamps=StampSeq(self, stamps),
             inputs=tuple(names[i] for i in record.inputs),
         )
 
@@ -305,10 +305,11 @@ class StampSeq(Sequence[tuple[str, str]]):
     """A target's ``(CONFIG_FOO, file listed under)`` pairs over the interleaved id
     array; made only when read."""
 
-    __slots__ = ("_names", "_ids")
+    __slots__ = ("_names", "_lookup", "_ids")
 
-    def __init__(self, names: list[str], ids: array) -> None:
-        self._names = names
+    def __init__(self, index: Index, ids: array) -> None:
+        self._names = index.names
+        self._lookup = index.ids
         self._ids = ids
 
     def __len__(self) -> int:
@@ -320,6 +321,17 @@ class StampSeq(Sequence[tuple[str, str]]):
         if not 0 <= position < len(self):
             raise IndexError(position)
         return self._names[self._ids[2 * position]], self._names[self._ids[2 * position + 1]]
+
+    def listed_under(self, symbol: str) -> str | None:
+        """The file fixdep listed ``symbol``'s stamp under; the search runs in C."""
+        symbol_id = self._lookup.get(symbol)
+        if symbol_id is None:
+            return None
+        try:
+            position = self._ids[0::2].index(symbol_id)
+        except ValueError:
+            return None
+        return self._names[self._ids[2 * position + 1]]
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         names = self._names

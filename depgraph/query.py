@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from depgraph.includes import IncludeResolver
-from depgraph.index import NameSeq
+from depgraph.index import NameSeq, StampSeq
 from depgraph.kbuild import LINKED_BY_SCRIPT, REWRITTEN_BY_LINK
 from depgraph.model import BuildTree, DepgraphError, NodeKind, Target
 from depgraph.parse.source import Include, Mention
@@ -214,6 +214,10 @@ class _Explainer:
         self._text = text
         self._includes = IncludeResolver(tree, text)
         self._hops_memo: dict[str, dict[str, tuple[Include, str, int]]] = {}
+        self._reverse: dict[str, list[tuple[str, Include]]] = {}
+        self._absorbed: set[str] = set()
+        self._absorbed_ids: set[int] = set()
+        self._absorbed_targets: set[str] = set()
 
     def include_chain(self, target: Target, header: str) -> tuple[Step, ...]:
         """Shortest ``#include`` chain from the target's source (or a file forced in with
@@ -239,36 +243,51 @@ class _Explainer:
         found = self._hops_memo.get(header)
         if found is not None:
             return found
-        union: set[str] = set()
-        union_ids: set[int] = set()
-        deps_view: NameSeq | None = None
-        for name in self._tree.users.get(header, ()):
-            target = self._tree.targets[name]
-            if target.compiled and target.source:
-                if isinstance(target.deps, NameSeq):  # ids: a set union run in C
-                    union_ids.update(target.deps.ids)
-                    deps_view = target.deps
-                else:
-                    union.update(target.deps)
-                union.add(target.source)
-        if deps_view is not None:
-            union.update(deps_view.over(union_ids))
-        reverse: dict[str, list[tuple[str, Include]]] = {}
-        for includer in union:
-            for inc in self._text.includes(includer):
-                for candidate in self._includes.candidates(includer, inc, ()):
-                    if candidate in union:
-                        reverse.setdefault(candidate, []).append((includer, inc))
+        self._absorb(header)
+        reverse = self._reverse
         found = {}
         queue: deque[tuple[str, int]] = deque([(header, 0)])
         while queue:
             child, distance = queue.popleft()
-            for includer, inc in sorted(reverse.get(child, ()), key=lambda e: (e[0], e[1].line)):
+            for includer, inc in reverse.get(child, ()):
                 if includer not in found and includer != header:
                     found[includer] = (inc, child, distance + 1)
                     queue.append((includer, distance + 1))
         self._hops_memo[header] = found
         return found
+
+    def _absorb(self, header: str) -> None:
+        """Add the files of the objects that list ``header`` to the reverse include graph
+        this query shares between headers (a symbol's answer asks about every header that
+        fixdep listed its stamp under: scanning and resolving each file once matters).
+        An edge names any file the tree knows; each object checks its own hops later.
+        Files are taken in a fixed order, so the graph, and each chain, is the same on
+        every run."""
+        fresh_ids: set[int] = set()
+        fresh: set[str] = set()
+        view: NameSeq | None = None
+        for name in sorted(self._tree.users.get(header, ())):
+            if name in self._absorbed_targets:
+                continue
+            self._absorbed_targets.add(name)
+            target = self._tree.targets[name]
+            if target.compiled and target.source:
+                if isinstance(target.deps, NameSeq):  # ids: a set union run in C
+                    fresh_ids.update(target.deps.ids)
+                    view = target.deps
+                else:
+                    fresh.update(target.deps)
+                fresh.add(target.source)
+        if view is not None:
+            fresh.update(view.over(fresh_ids - self._absorbed_ids))
+            self._absorbed_ids |= fresh_ids
+        known = self._tree.users
+        for includer in sorted(fresh - self._absorbed):
+            for inc in self._text.includes(includer):
+                for candidate in self._includes.candidates(includer, inc, ()):
+                    if candidate in known:
+                        self._reverse.setdefault(candidate, []).append((includer, inc))
+        self._absorbed |= fresh
 
     def _walk(
         self, source: str, roots: list[str], header: str, files: _Files, dirs: tuple[str, ...]
@@ -324,7 +343,11 @@ class _Explainer:
     def config_reason(self, target: Target, symbol: str) -> Reason:
         """The files of the target's list that mention ``symbol`` (fixdep's first one
         first), with their lines, and the include chain to fixdep's one."""
-        listed = next((f for s, f in target.stamps if s == symbol), None)
+        stamps = target.stamps
+        if isinstance(stamps, StampSeq):
+            listed = stamps.listed_under(symbol)
+        else:
+            listed = next((f for s, f in stamps if s == symbol), None)
         ordered = [listed] if listed else []
         files = ([target.source] if target.source else []) + list(target.deps)
         ordered.extend(f for f in files if f != listed)
