@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -362,7 +363,10 @@ def load_tree(
     depfiles = [c for c in changed if c[0].endswith(".d")]
     cmds = [c for c in changed if not c[0].endswith(".d")]
     workers = min(os.cpu_count() or 1, _MAX_WORKERS)
-    if fresh and workers > 1 and len(cmds) >= _PARALLEL_FROM:
+    # Forking a process that runs other threads (a watch mode's observer) can deadlock
+    # the child: parse in workers only from a single-threaded process.
+    alone = threading.active_count() == 1
+    if fresh and workers > 1 and alone and len(cmds) >= _PARALLEL_FROM:
         _parse_in_workers(cmds, layout, known, workers, state, norm, progress)
     else:
         for number, (rel, path, size, mtime) in enumerate(cmds, start=1):

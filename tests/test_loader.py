@@ -149,3 +149,28 @@ def test_parallel_cold_load_gives_the_same_tree(sample_build: Build, monkeypatch
         k: sorted(v) for k, v in alone.users.items()
     }
     assert together.stale == alone.stale and together.generated == alone.generated
+
+
+def test_no_worker_processes_while_other_threads_run(sample_build: Build, monkeypatch):
+    """fork() in a process with other threads can deadlock the child (watch mode runs an
+    observer thread): the cold load then parses in the process itself."""
+    import threading
+
+    from depgraph import loader
+
+    monkeypatch.setattr(loader, "_PARALLEL_FROM", 1)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("forked while another thread runs")
+
+    monkeypatch.setattr(loader, "_parse_in_workers", no_workers)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        tree = load_tree(locate(str(sample_build.obj), {}, "/"))
+    finally:
+        stop.set()
+        other.join()
+    assert "init/main.o" in tree.targets
