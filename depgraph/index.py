@@ -24,7 +24,7 @@ from depgraph.model import NodeKind, Target
 
 KINDS = tuple(NodeKind)
 _V = TypeVar("_V")
-_KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
+KIND_CODE = {kind: code for code, kind in enumerate(KINDS)}
 
 
 @dataclass(slots=True)
@@ -170,14 +170,12 @@ class Index:
         (a cold load passes ``index_users=False`` and calls :meth:`rebuild_users` once)."""
         intern = self.intern
         tid = intern(target.name)
-        if tid in self.records:
-            self.remove(tid)
         stamps = array("i")
         for symbol, via in target.stamps:
             stamps.append(intern(symbol))
             stamps.append(intern(via))
         record = Record(
-            _KIND_CODE[target.kind],
+            KIND_CODE[target.kind],
             target.cmd_file,
             target.command,
             target.command_line,

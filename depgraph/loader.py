@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from depgraph import __version__, cache
-from depgraph.index import KINDS, Index, Record, TargetsView, UsersView
+from depgraph.index import KIND_CODE, KINDS, Index, Record, TargetsView, UsersView
 from depgraph.kbuild import DROPPED_DEPS, LINKED_BY_SCRIPT, MAKEFILE_PREREQS
-from depgraph.model import BuildTree, DepgraphError, Diagnostic, NodeKind, Target
+from depgraph.model import BuildTree, DepgraphError, Diagnostic, NodeKind, Target, is_compiled
 from depgraph.parse.cmdfile import SOURCE_INDEX, parse_cmdfile
 from depgraph.parse.command import parse_command
 from depgraph.parse.config import parse_config
@@ -542,11 +542,11 @@ def _load_cmd(
     kind = _kind_of(name, source >= 0)
     index.put(
         tid,
-        Record(KINDS.index(kind), rel, record.command, record.command_line, source, deps,
+        Record(KIND_CODE[kind], rel, record.command, record.command_line, source, deps,
                stamps, array("i")),
         index_users=not cold,
     )  # fmt: skip
-    if source >= 0 and kind in (NodeKind.OBJECT, NodeKind.GENERATED):
+    if is_compiled(kind, source >= 0):
         return cache.CmdEntry(size, mtime, tid, record.diagnostics)
     io = parse_command(record.command)
     return cache.CmdEntry(size, mtime, tid, record.diagnostics, io.candidates, io.response_files)
@@ -605,8 +605,8 @@ def _resolve_link_inputs(
         if entry.target < 0 or entry.target not in index.records:
             continue
         record = index.records[entry.target]
-        if record.source >= 0 and KINDS[record.kind] in (NodeKind.OBJECT, NodeKind.GENERATED):
-            continue  # compiled: its prerequisites are its source_ and deps_ lists
+        if is_compiled(KINDS[record.kind], record.source >= 0):
+            continue  # its prerequisites are its source_ and deps_ lists
         target = index.target(entry.target)
         inputs = _link_inputs(
             target, entry.candidates, entry.responses, targets, norm, diagnostics, config

@@ -61,6 +61,13 @@ class NodeKind(StrEnum):
     LINK = "link"  # a final link product: vmlinux, the boot image, setup.elf, ...
 
 
+def is_compiled(kind: NodeKind, has_source: bool) -> bool:
+    """Whether kbuild compiles a target of ``kind`` from a source: objects and
+    preprocessed files with a ``source_`` line. ``vmlinux`` has one too (the link
+    script), but is linked."""
+    return has_source and kind in (NodeKind.OBJECT, NodeKind.GENERATED)
+
+
 @dataclass(slots=True)
 class Target:
     """One make target known from its ``.cmd`` file, with every path already an id.
@@ -84,9 +91,8 @@ class Target:
 
     @property
     def compiled(self) -> bool:
-        """True for targets kbuild compiles from a source: objects and preprocessed files
-        with a ``source_`` line. ``vmlinux`` also has one (the link script) but is linked."""
-        return self.source is not None and self.kind in (NodeKind.OBJECT, NodeKind.GENERATED)
+        """True for targets kbuild compiles from a source (see :func:`is_compiled`)."""
+        return is_compiled(self.kind, self.source is not None)
 
     def prerequisites(self) -> tuple[str, ...]:
         """Every file whose change makes make redo this target (not the config stamps)."""
