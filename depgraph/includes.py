@@ -38,6 +38,11 @@ _INCLUDE_FLAG = re.compile(r"(?:^|\s)(-iquote|-isystem|-idirafter|-I)\s*([^\s-][
 _FLAG_ORDER = {"-iquote": 0, "-I": 1, "-isystem": 1, "-idirafter": 2}
 
 
+def forced_text(ident: str) -> str:
+    """How a file forced in by ``-include FILE`` on the command line is written in a chain."""
+    return f"-include {ident} (command line)"
+
+
 class IncludeText(Protocol):
     """What this module reads from files; the loader's ``SourceReader`` provides it."""
 
@@ -96,7 +101,7 @@ class IncludeResolver:
         if target.source is None:
             return ()
         return tuple(
-            IncludeEdge(ident, target.source, 0, f"-include {ident} (command line)")
+            IncludeEdge(ident, target.source, 0, forced_text(ident))
             for ident in self.forced_files(target, self.files(target))
             if ident != target.source
         )
@@ -110,8 +115,7 @@ class IncludeResolver:
         for inc in self._text.includes(file):
             found = self.resolve(file, inc, files, dirs)
             if found is not None and found != file:
-                spelt = f'"{inc.name}"' if inc.quoted else f"<{inc.name}>"
-                edges.append(IncludeEdge(found, file, inc.line, f"#include {spelt}"))
+                edges.append(IncludeEdge(found, file, inc.line, inc.directive))
         return tuple(edges)
 
     def shortest_chains(self, target: Target, header: str) -> tuple[IncludeEdge, ...]:

@@ -25,14 +25,17 @@ import heapq
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain as chain_files
+from itertools import islice
 from typing import Protocol
 
-from depgraph.includes import IncludeResolver
+from depgraph.includes import IncludeResolver, forced_text
 from depgraph.index import NameSeq, StampSeq
 from depgraph.kbuild import LINKED_BY_SCRIPT, REWRITTEN_BY_LINK
 from depgraph.model import BuildTree, DepgraphError, NodeKind, Target
 from depgraph.parse.source import Include, Mention
 
+_MENTIONS_SHOWN = 8  # lines that mention a symbol, per object
 _SHARED_SEARCH_FROM = 24  # objects listing a header before one search serves them all
 
 
@@ -271,7 +274,7 @@ class _Explainer:
                 continue
             self._absorbed_targets.add(name)
             target = self._tree.targets[name]
-            if target.compiled and target.source:
+            if target.compiled and target.source:  # the source test narrows its type
                 if isinstance(target.deps, NameSeq):  # ids: a set union run in C
                     fresh_ids.update(target.deps.ids)
                     view = target.deps
@@ -301,12 +304,12 @@ class _Explainer:
         node = min(starts, key=lambda r: hops[r][2])
         chain: list[Step] = []
         if node != source:
-            chain.append(Step(source, 0, f"-include {node} (command line)", node))
+            chain.append(Step(source, 0, forced_text(node), node))
         while node != header:
             inc, child, _ = hops[node]
             if child not in files or self._includes.resolve(node, inc, files, dirs) != child:
                 return None
-            chain.append(Step(node, inc.line, f"#include {_spell(inc)}", child))
+            chain.append(Step(node, inc.line, inc.directive, child))
             node = child
         return tuple(chain)
 
@@ -315,7 +318,6 @@ class _Explainer:
     ) -> tuple[Step, ...]:
         """Breadth-first search over one target's own files (the general, slower way)."""
         files = files.as_set()  # O(1) look-ups for the many this search makes
-        target_source = source
         parent: dict[str, Step | None] = dict.fromkeys(roots)
         queue = deque(roots)
         while queue:
@@ -326,7 +328,7 @@ class _Explainer:
                 found = self._includes.resolve(current, inc, files, dirs)
                 if found is None or found in parent:
                     continue
-                parent[found] = Step(current, inc.line, f"#include {_spell(inc)}", found)
+                parent[found] = Step(current, inc.line, inc.directive, found)
                 queue.append(found)
         if header not in parent:
             return ()
@@ -335,8 +337,8 @@ class _Explainer:
         while (step := parent[node]) is not None:
             chain.append(step)
             node = step.file
-        if node != target_source:
-            chain.append(Step(target_source, 0, f"-include {node} (command line)", node))
+        if node != source:
+            chain.append(Step(source, 0, forced_text(node), node))
         chain.reverse()
         return tuple(chain)
 
@@ -348,18 +350,18 @@ class _Explainer:
             listed = stamps.listed_under(symbol)
         else:
             listed = next((f for s, f in stamps if s == symbol), None)
-        ordered = [listed] if listed else []
-        files = ([target.source] if target.source else []) + list(target.deps)
-        ordered.extend(f for f in files if f != listed)
-        mentions: list[Step] = []
-        for ident in ordered:
-            for mention in self._text.mentions(ident):
-                if mention.symbol == symbol:
-                    mentions.append(Step(ident, mention.line, mention.text, symbol))
-                    if len(mentions) >= 8:
-                        break
-            if len(mentions) >= 8:
-                break
+        own = chain_files([target.source] if target.source else [], target.deps)
+        ordered = chain_files([listed] if listed else [], (f for f in own if f != listed))
+        # Lazily, and no more than a few: a wide symbol is mentioned in hundreds of files.
+        mentions = islice(
+            (
+                Step(ident, mention.line, mention.text, symbol)
+                for ident in ordered
+                for mention in self._text.mentions(ident)
+                if mention.symbol == symbol
+            ),
+            _MENTIONS_SHOWN,
+        )
         chain = self.include_chain(target, listed) if listed and listed != target.source else ()
         return Reason("config", symbol, chain, tuple(mentions))
 
@@ -378,7 +380,3 @@ class _Files:
 
     def as_set(self) -> _Files:
         return _Files(self._source, frozenset(self._deps))
-
-
-def _spell(inc: Include) -> str:
-    return f'"{inc.name}"' if inc.quoted else f"<{inc.name}>"

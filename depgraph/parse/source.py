@@ -23,6 +23,11 @@ class Include:
     quoted: bool
     line: int
 
+    @property
+    def directive(self) -> str:
+        """The directive as written: ``#include <linux/a.h>`` or ``#include "b.h"``."""
+        return f'#include "{self.name}"' if self.quoted else f"#include <{self.name}>"
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:
