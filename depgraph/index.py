@@ -51,6 +51,15 @@ def _pack(arrays: Iterable[array]) -> tuple[array, array]:
     return offsets, flat
 
 
+def _ints(ids: array | memoryview) -> array:
+    """A slice of a column as an array of its own."""
+    if isinstance(ids, array):
+        return ids
+    copy = array("i")
+    copy.frombytes(ids.cast("B"))
+    return copy
+
+
 class _Lazy(MutableMapping[int, _V]):
     """A mapping read from packed columns: each value is made on first access and kept
     (so the caller may change it in place); writes and deletions go to an overlay. A
@@ -132,6 +141,9 @@ class Index:
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        """The columns may come back as arrays or as read-only views of a mapped cache
+        file (:mod:`depgraph.cache`): a record or users array is copied out on first
+        access, so a query reads only the pages it needs."""
         self.names = state["names"]
         self.ids = dict(zip(self.names, range(len(self.names)), strict=True))
         kinds, cmd_files, commands = state["kinds"], state["cmd_files"], state["commands"]
@@ -145,15 +157,15 @@ class Index:
         def record(row: int) -> Record:
             return Record(
                 kinds[row], cmd_files[row], commands[row], lines[row], sources[row],
-                deps[deps_at[row] : deps_at[row + 1]],
-                stamps[stamps_at[row] : stamps_at[row + 1]],
-                inputs[inputs_at[row] : inputs_at[row + 1]],
+                _ints(deps[deps_at[row] : deps_at[row + 1]]),
+                _ints(stamps[stamps_at[row] : stamps_at[row + 1]]),
+                _ints(inputs[inputs_at[row] : inputs_at[row + 1]]),
             )  # fmt: skip
 
         users_at, users = state["users"]
 
         def users_of(row: int) -> array:
-            return users[users_at[row] : users_at[row + 1]]
+            return _ints(users[users_at[row] : users_at[row + 1]])
 
         self.records = _Lazy(state["tids"], record)
         self.users = _Lazy(state["used"], users_of)
@@ -202,18 +214,10 @@ class Index:
                 insort(users, tid)
 
     def rebuild_users(self) -> None:
-        """The reverse index from scratch, in one pass over every record: lists indexed
-        by id, then one array each (cheaper than millions of dictionary look-ups)."""
-        found: list[list[int]] = [[] for _ in self.names]
-        lists = found.__getitem__
-        for tid, record in sorted(self.records.items()):  # ascending: arrays come sorted
-            if record.source >= 0:
-                found[record.source].append(tid)
-            tids = repeat(tid)
-            # map() drives the appends from C: millions of entries on a large tree.
-            for used in (record.deps, record.inputs, record.stamps[0::2]):
-                deque(map(list.append, map(lists, used), tids), maxlen=0)
-        self.users = {used: array("i", tids) for used, tids in enumerate(found) if tids}
+        """The reverse index from scratch, in one pass over every record."""
+        builder = UsersBuilder(self)
+        builder.add_rest()
+        builder.finish()
 
     def remove(self, tid: int) -> None:
         """Forget the record of target ``tid`` and its entries in the reverse index."""
@@ -343,6 +347,61 @@ class StampSeq(Sequence[tuple[str, str]]):
 
     def __hash__(self) -> int:
         return hash(tuple(self))
+
+
+class UsersBuilder:
+    """Builds an index's reverse ``users`` index from scratch, in passes over sets of
+    its records (a cold load indexes its own share while worker processes still parse
+    theirs). Lists indexed by id, appended from C, then one sorted array each: cheaper
+    than millions of dictionary look-ups."""
+
+    __slots__ = ("_index", "_found", "_done", "_starts")
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+        self._found: list[list[int]] = []
+        self._done: dict[int, Record] = {}
+        self._starts: list[list[int]] = []  # each list's length when a later pass began
+
+    def add(self, tids: Iterable[int]) -> None:
+        """Index the records of ``tids``."""
+        found = self._found
+        if self._done:
+            self._starts.append(list(map(len, found)))
+        found.extend([] for _ in range(len(self._index.names) - len(found)))
+        lists = found.__getitem__
+        records = self._index.records
+        done = self._done
+        for tid in sorted({tid for tid in tids if tid not in done}):
+            # ascending: each pass appends a sorted run
+            record = done[tid] = records[tid]
+            if record.source >= 0:
+                found[record.source].append(tid)
+            tids_ = repeat(tid)
+            # map() drives the appends from C: millions of entries on a large tree.
+            for used in (record.deps, record.inputs, record.stamps[0::2]):
+                deque(map(list.append, map(lists, used), tids_), maxlen=0)
+
+    def add_rest(self) -> None:
+        """Index the records no earlier pass did."""
+        self.add(self._index.records)
+
+    def finish(self) -> None:
+        """Replace the index's reverse index with what the passes found."""
+        records = self._index.records
+        if any(records.get(tid) is not record for tid, record in self._done.items()):
+            # A record indexed in an early pass was replaced since: start again.
+            again = UsersBuilder(self._index)
+            again.add_rest()
+            again.finish()
+            return
+        found = self._found
+        for starts in self._starts:  # a run out of order where two passes meet
+            for used, at in enumerate(starts):
+                users = found[used]
+                if 0 < at < len(users) and users[at - 1] > users[at]:
+                    users.sort()
+        self._index.users = {used: array("i", tids) for used, tids in enumerate(found) if tids}
 
 
 class TargetsView(Mapping[str, Target]):

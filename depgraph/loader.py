@@ -17,13 +17,22 @@ import threading
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import attrgetter
 
 from depgraph import __version__, cache
-from depgraph.index import KIND_CODE, KINDS, Index, Record, TargetsView, UsersView
+from depgraph.index import (
+    KIND_CODE,
+    KINDS,
+    Index,
+    Record,
+    TargetsView,
+    UsersBuilder,
+    UsersView,
+)
 from depgraph.kbuild import DROPPED_DEPS, LINKED_BY_SCRIPT, MAKEFILE_PREREQS
 from depgraph.model import BuildTree, DepgraphError, Diagnostic, NodeKind, Target, is_compiled
-from depgraph.parse.cmdfile import SOURCE_INDEX, parse_cmdfile
+from depgraph.parse.cmdfile import SOURCE_INDEX, parse_cmdfile, parse_grouped, read_group
 from depgraph.parse.command import parse_command
 from depgraph.parse.config import parse_config
 from depgraph.parse.depfile import parse_depfile
@@ -272,6 +281,8 @@ class _Ids:
         self._index = index
         self._files: dict[str, int] = {}
         self._stamps: dict[str, int] = {}
+        self._group_file: dict[str, int] = {}
+        self._group_stamps: dict[str, list[int]] = {}
         self.dropped = [index.intern(d) for d in sorted(DROPPED_DEPS)]
 
     def file(self, raw: str) -> int:
@@ -285,6 +296,26 @@ class _Ids:
         if None in got:
             got = [self.file(raw) if v is None else v for raw, v in zip(raws, got, strict=True)]
         return got  # type: ignore[return-value]
+
+    def groups(self, groups: list[str]) -> tuple[list[int], list[int]] | None:
+        """The file ids and the flat (symbol, file) stamp pairs of the file groups of
+        :func:`parse_grouped` (all but the first); None if one is not in fixdep's layout.
+        Each distinct group is read once: the rest are look-ups run from C."""
+        files = list(map(self._group_file.get, groups))
+        if None in files:
+            for group in set(groups):
+                if group in self._group_file:
+                    continue
+                read = read_group(group)
+                if read is None or not read[0]:
+                    return None
+                file = self.file(read[0])
+                self._group_file[group] = file
+                self._group_stamps[group] = [
+                    v for symbol in self.stamps(read[1]) for v in (symbol, file)
+                ]
+            files = list(map(self._group_file.__getitem__, groups))
+        return files, list(chain.from_iterable(map(self._group_stamps.__getitem__, groups)))
 
     def stamps(self, raws: Sequence[str]) -> list[int]:
         got = list(map(self._stamps.get, raws))
@@ -366,8 +397,9 @@ def load_tree(
     # Forking a process that runs other threads (a watch mode's observer) can deadlock
     # the child: parse in workers only from a single-threaded process.
     alone = threading.active_count() == 1
+    users = UsersBuilder(index)
     if fresh and workers > 1 and alone and len(cmds) >= _PARALLEL_FROM:
-        _parse_in_workers(cmds, layout, known, workers, state, norm, progress)
+        _parse_in_workers(cmds, layout, known, workers, state, norm, progress, users)
     else:
         for number, (rel, path, size, mtime) in enumerate(cmds, start=1):
             if progress is not None:
@@ -375,8 +407,9 @@ def load_tree(
             state.entries[rel] = _load_cmd(rel, path, size, mtime, ids, index, fresh)
     for rel, path, size, mtime in depfiles:
         state.entries[rel] = _load_depfile(rel, path, size, mtime, norm, index)
-    if fresh:
-        index.rebuild_users()  # one pass, instead of an update per file
+    if fresh:  # the reverse index in one pass, instead of an update per file
+        users.add_rest()
+        users.finish()
 
     dirty = fresh or bool(changed) or bool(removed) or state.configs_changed
     # A new or vanished target can be named by any command: then every link-type target
@@ -430,7 +463,9 @@ def load_tree(
 _REWRITE_FROM = 64  # changed files since the cache was written before it is rewritten
 _PARALLEL_FROM = 2000  # .cmd files a cold load must read before a second process pays
 _MAX_WORKERS = 4
-_CHUNKS_PER_WORKER = 2  # few chunks: each one's names are interned again by the parent
+# The parent parses a share of its own while the workers parse theirs, then maps their
+# ids into its index; its share is smaller by about the time that mapping takes.
+_PARENT_SHARE = 1.3
 
 _Job = tuple[list[tuple[str, str, int, int]], Layout, set[str]]
 _Part = tuple[list[str], dict[int, Record], dict[str, cache.CmdEntry], set[str]]
@@ -456,31 +491,49 @@ def _parse_in_workers(
     state: cache.State,
     norm: PathNormaliser,
     progress: Progress | None,
+    users: UsersBuilder,
 ) -> None:
-    """Parse a cold tree's ``.cmd`` files in ``workers`` processes (parsing is most of a
-    cold load, and pure). Each worker interns into its own index; the parent maps their
-    ids into its own, array by array, in the order of the chunks (so ids, and the cache,
-    come out the same every time). Falls back to one process where forking fails."""
+    """Parse a cold tree's ``.cmd`` files in ``workers`` processes, this one included
+    (parsing is most of a cold load, and pure). Each worker interns into its own index;
+    this process parses the first share straight into its own, then maps the workers'
+    ids into it, array by array, in the order of the shares (so ids, and the cache, come
+    out the same every time). While it waits for them, it indexes the users of its own
+    share. Falls back to one process where forking fails."""
     import multiprocessing
 
-    size = -(-len(cmds) // (workers * _CHUNKS_PER_WORKER))
-    chunks = [cmds[i : i + size] for i in range(0, len(cmds), size)]
-    jobs: list[_Job] = [(chunk, layout, known) for chunk in chunks]
     index = state.index
+    ids = _Ids(norm, _StampNames(known), index)
+    weight = _PARENT_SHARE / (_PARENT_SHARE + workers - 1)
+    own = round(len(cmds) * weight)
+    size = -(-(len(cmds) - own) // (workers - 1))
+    jobs: list[_Job] = [(cmds[i : i + size], layout, known) for i in range(own, len(cmds), size)]
+    done = 0
+
+    def parse_own() -> None:
+        nonlocal done
+        for rel, path, size, mtime in cmds[:own]:
+            state.entries[rel] = _load_cmd(rel, path, size, mtime, ids, index, True)
+            done += 1
+            if progress is not None and done % 64 == 0:
+                progress(done, len(cmds))
+
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            done = 0
-            for names, records, entries, generated in pool.imap(_parse_part, jobs):
+        with context.Pool(workers - 1) as pool:
+            parts = pool.imap(_parse_part, jobs)
+            parse_own()
+            users.add(t for rel, _, _, _ in cmds[:own] if (t := state.entries[rel].target) >= 0)
+            for names, records, entries, generated in parts:
                 _merge_part(index, state, names, records, entries)
                 norm.in_objtree.update(generated)
                 done += len(entries)
                 if progress is not None:
                     progress(done, len(cmds))
     except (OSError, ValueError):
-        ids = _Ids(norm, _StampNames(known), index)
-        for rel, path, size, mtime in cmds:
+        for rel, path, size, mtime in cmds[own:]:
             state.entries[rel] = _load_cmd(rel, path, size, mtime, ids, index, True)
+        if not done:
+            parse_own()
 
 
 def _merge_part(
@@ -517,28 +570,45 @@ def _load_cmd(
     text = _read_text(path)
     if text is None:
         return cache.CmdEntry(size, mtime, -1, (Diagnostic(rel, 0, "cannot read file"),))
-    record = parse_cmdfile(text, rel)
+    grouped = parse_grouped(text, rel)
+    first = read = None
+    if grouped is not None:
+        first = read_group(grouped[1][0])
+        read = ids.groups(grouped[1][1:]) if first is not None else None
+    if grouped is not None and first is not None and read is not None:
+        record = grouped[0]
+        all_deps, stamp_pairs = read
+        source_stamps = first[1]
+    else:  # not in fixdep's layout: the careful parser reads it and says what is wrong
+        record, all_deps, stamp_pairs, source_stamps = parse_cmdfile(text, rel), None, [], []
     if not record.target:
         return cache.CmdEntry(size, mtime, -1, record.diagnostics)
     tid = ids.file(record.target)
     name = index.names[tid]
     source = ids.file(record.source) if record.source else -1
-    all_deps = ids.files(record.deps)
+    if all_deps is None:  # the careful parser's record
+        all_deps = ids.files(record.deps)
+        if record.stamps:
+            raws, positions = zip(*record.stamps, strict=True)
+            # SOURCE_INDEX (-1: a stamp listed before the first file) belongs to the
+            # source: with the source appended, index -1 picks it.
+            assert SOURCE_INDEX == -1
+            files = list(map([*all_deps, source].__getitem__, positions))
+            symbols = ids.stamps(raws)
+            stamp_pairs = [v for pair in zip(symbols, files, strict=True) for v in pair]
+    elif source_stamps:
+        firsts = [v for symbol in ids.stamps(source_stamps) for v in (symbol, source)]
+        stamp_pairs = firsts + stamp_pairs
     deps = array("i", all_deps)
     for dropped in ids.dropped:
         while dropped in deps:
             deps.remove(dropped)
     deps.extend(ids.files([p for p in record.extra_prereqs if not p.startswith("$")]))
-    stamps = array("i")
-    if record.stamps:
-        raws, positions = zip(*record.stamps, strict=True)
-        # SOURCE_INDEX (-1: a stamp listed before the first file) belongs to the source:
-        # with the source appended, index -1 picks it.
-        assert SOURCE_INDEX == -1
-        files = list(map([*all_deps, source].__getitem__, positions))
-        symbols = ids.stamps(raws)
-        pairs = [v for pair in zip(symbols, files, strict=True) if pair[1] >= 0 for v in pair]
-        stamps = array("i", pairs)
+    # A stamp listed under a source the file does not name (-1) has no file to go with.
+    stamps = array("i", stamp_pairs)
+    if source < 0 and -1 in stamps[1::2]:
+        pairs = zip(stamps[0::2], stamps[1::2], strict=True)
+        stamps = array("i", [v for pair in pairs if pair[1] >= 0 for v in pair])
     kind = _kind_of(name, source >= 0)
     index.put(
         tid,

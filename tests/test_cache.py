@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import Build, touch
 
-from depgraph import cache
+from depgraph import __version__, cache
 from depgraph.loader import load_tree, locate
 
 
@@ -58,7 +57,8 @@ def test_cache_lives_outside_the_tree_and_nothing_is_written_into_it(sample_buil
     assert sorted(p for p in sample_build.obj.rglob("*")) == before
 
 
-def test_reload_after_a_build_reads_only_rewritten_files(own_build: Build, tmp_path):
+def test_reload_after_a_build_reads_only_rewritten_files(own_build: Build, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "_RAW_FROM", 1)  # columns mapped from the file, as on a kernel
     layout = locate(str(own_build.obj), {}, "/")
     first = load_tree(layout, cache_dir=str(tmp_path))
     read: list[int] = []
@@ -80,6 +80,28 @@ def test_reload_after_a_build_reads_only_rewritten_files(own_build: Build, tmp_p
     }
 
 
+@pytest.mark.parametrize("raw_from", [1, 10**9])
+def test_columns_stored_raw_and_mapped_back_give_the_same_tree(
+    sample_build: Build, tmp_path, monkeypatch, raw_from: int
+):
+    """On a kernel the large index columns are stored raw and mapped back as views of the
+    file; sample_tree's are small, so the threshold is lowered to store every one raw
+    (and raised to store none)."""
+    monkeypatch.setattr(cache, "_RAW_FROM", raw_from)
+    layout = locate(str(sample_build.obj), {}, "/")
+    load_tree(layout, cache_dir=str(tmp_path))
+    (path,) = tmp_path.glob("tree-*.pickle")
+    header = path.read_bytes()[:32]
+    columns = int.from_bytes(header[20:24], "little")
+    assert (columns > 10) if raw_from == 1 else (columns == 0)
+    warm = load_tree(layout, cache_dir=str(tmp_path))
+    fresh = load_tree(layout)
+    assert users(warm) == users(fresh)
+    assert {n: warm.targets[n] for n in warm.targets} == {
+        n: fresh.targets[n] for n in fresh.targets
+    }
+
+
 def test_corrupt_cache_is_rebuilt_with_a_note(sample_build: Build, tmp_path):
     good, _ = why(sample_build.obj, tmp_path, "include/linux/printk.h")
     (path,) = tmp_path.glob("tree-*.pickle")
@@ -94,11 +116,35 @@ def test_corrupt_cache_is_rebuilt_with_a_note(sample_build: Build, tmp_path):
 def test_cache_of_another_format_is_rebuilt(sample_build: Build, tmp_path):
     why(sample_build.obj, tmp_path, "include/linux/printk.h")
     (path,) = tmp_path.glob("tree-*.pickle")
-    state = pickle.loads(path.read_bytes())
-    state.format = cache.FORMAT + 100
-    path.write_bytes(pickle.dumps(state))
+    data = bytearray(path.read_bytes())
+    data[16:20] = (cache.FORMAT + 100).to_bytes(4, "little")  # the header's format
+    path.write_bytes(bytes(data))
     _, stderr = why(sample_build.obj, tmp_path, "include/linux/printk.h")
     assert "another version" in stderr
+
+
+def test_cache_whose_state_is_of_another_format_is_rebuilt(sample_build: Build, tmp_path):
+    why(sample_build.obj, tmp_path, "include/linux/printk.h")
+    (path,) = tmp_path.glob("tree-*.pickle")
+    layout = locate(str(sample_build.obj), {}, "/")
+    key = cache.tree_key(__version__, layout.objtree, layout.srctree, layout.scan)
+    assert cache.cache_path(str(tmp_path), key) == str(path)
+    state, _ = cache.read(str(tmp_path), key)
+    assert state is not None
+    state.format = cache.FORMAT + 100
+    assert cache.write(str(tmp_path), state) is None
+    _, stderr = why(sample_build.obj, tmp_path, "include/linux/printk.h")
+    assert "another version" in stderr
+
+
+@pytest.mark.parametrize("keep", [0, 10, 200, -100])
+def test_cut_cache_is_rebuilt_with_a_note(sample_build: Build, tmp_path, keep: int):
+    good, _ = why(sample_build.obj, tmp_path, "include/linux/printk.h")
+    (path,) = tmp_path.glob("tree-*.pickle")
+    path.write_bytes(path.read_bytes()[:keep])
+    again, stderr = why(sample_build.obj, tmp_path, "include/linux/printk.h")
+    assert again == good
+    assert "depgraph: note: cache" in stderr and "rebuilding" in stderr
 
 
 def test_unwritable_cache_dir_is_a_note_not_an_error(sample_build: Build, tmp_path):

@@ -7,8 +7,6 @@ import os
 import sys
 
 from depgraph.cli.common import EXIT_OK, EXIT_USAGE, add_tree_options, load
-from depgraph.compdb import compile_commands
-from depgraph.render.compdb import render_compile_commands
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,6 +36,10 @@ class _Disk:
 
 def run(args: argparse.Namespace, cwd: str) -> int:
     layout, tree, _ = load(args, cwd)
+    # Imported here: the other commands do not pay for them at start-up.
+    from depgraph.compdb import compile_commands
+    from depgraph.render.compdb import render_compile_commands
+
     entries = compile_commands(
         tree, directory=os.path.realpath(layout.objtree), scan=layout.scan, files=_Disk()
     )

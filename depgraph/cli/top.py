@@ -6,9 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from depgraph import rank
 from depgraph.cli.common import EXIT_OK, EXIT_USAGE, add_tree_options, load
-from depgraph.render.ranking import render_ranking_json, render_ranking_text
 
 TEXT_ROWS = 20
 
@@ -42,6 +40,10 @@ def run(args: argparse.Namespace, cwd: str) -> int:
         print("depgraph: error: -n must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
     _, tree, _ = load(args, cwd)
+    # Imported here: the other commands do not pay for them at start-up.
+    from depgraph import rank
+    from depgraph.render.ranking import render_ranking_json, render_ranking_text
+
     if args.what == "headers":
         rows: list[rank.Ranked] | list[rank.Cost] = rank.rank_headers(tree)
     elif args.what == "symbols":

@@ -71,34 +71,45 @@ def _strip_continuation(line: str) -> str:
     return line.strip()
 
 
-def _canonical_deps(text: str) -> tuple[str, list[str], list[tuple[str, int]]] | None:
-    """The deps_ list of a file exactly as fixdep writes it, the fast way: this is the
-    hot spot of a kernel load (millions of lines). Returns the text without the list,
-    the files, and each stamp with the index of the file above it (-1: the source); None
-    for anything else (CRLF, NUL, other indentation, a cut file), which the careful
-    parser then reads and reports."""
+_GLUE = "\x01"  # joins a file's stamps to it in a group; never in a .cmd file
+
+
+def parse_grouped(text: str, path: str = "<cmd>") -> tuple[CmdFile, list[str]] | None:
+    """A ``.cmd`` file in fixdep's exact layout, the fast way: this is the hot spot of a
+    kernel load (millions of dependency lines). The record comes without ``deps`` and
+    ``stamps``; instead the list holds one *group* per listed file, the file's line with
+    the stamps under it glued on (``"  FILE\x01include/config/A)\x01…"``), after a first
+    group for the source's stamps (``""`` when there are none). A kernel repeats the same
+    group in thousands of files, so a caller can read each distinct one once
+    (:func:`read_group`). None for anything else (CRLF, NUL, other indentation, a cut
+    file, other lines beside the list), which :func:`parse_cmdfile` then reads carefully.
+    """
     at = text.find("\ndeps_")
-    if at < 0 or "\r" in text or "\x00" in text:
+    if at < 0 or "\r" in text or "\x00" in text or _GLUE in text:
         return None
     eol = text.find("\n", at + 1)
     end = text.find("\n\n", eol)
     if eol < 0 or end < 0 or text[eol - 2 : eol] != " \\" or text[end - 2 : end] != " \\":
         return None
-    files: list[str] = []
-    stamps: list[tuple[str, int]] = []
-    add_file = files.append
-    add_stamp = stamps.append
     # fixdep writes "  FILE \\\n" and "    $(wildcard include/config/SYM) \\\n".
-    for entry in text[eol + 1 : end - 2].split(" \\\n"):
-        if entry[:2] != "  ":
+    glued = (" \\\n" + text[eol + 1 : end - 2]).replace(" \\\n    $(wildcard ", _GLUE)
+    record = _parse_lines(text[:eol] + text[end:], path, strict=False)
+    if record.diagnostics or record.deps:
+        return None
+    return record, glued.split(" \\\n")
+
+
+def read_group(group: str) -> tuple[str, list[str]] | None:
+    """The file and the stamp paths of one group of :func:`parse_grouped` (the file is
+    ``""`` in the source's group, and only there); None if the group is not in fixdep's
+    layout."""
+    file, *stamps = group.split(_GLUE)
+    if file and (file[:2] != "  " or file[2:3] in ("", " ") or "\n" in file):
+        return None
+    for stamp in stamps:
+        if stamp[-1:] != ")" or "\n" in stamp or " " in stamp:
             return None
-        if entry[2] != " ":
-            add_file(entry[2:])
-        elif entry[4:15] == _WILDCARD and entry[-1] == ")":
-            add_stamp((entry[15:-1], len(files) - 1))
-        else:
-            return None
-    return text[:eol] + text[end:], files, stamps
+    return file[2:], [stamp[:-1] for stamp in stamps]
 
 
 def parse_cmdfile(text: str, path: str = "<cmd>", *, strict: bool = False) -> CmdFile:
@@ -109,11 +120,20 @@ def parse_cmdfile(text: str, path: str = "<cmd>", *, strict: bool = False) -> Cm
     whose diagnostics say why. With ``strict=True`` the first problem raises
     :class:`~depgraph.model.ParseError`.
     """
-    canonical = _canonical_deps(text)
-    if canonical is not None:
-        reduced, files, stamps = canonical
-        record = _parse_lines(reduced, path, strict=False)
-        if not record.diagnostics and not record.deps:
+    grouped = parse_grouped(text, path)
+    if grouped is not None:
+        record, groups = grouped
+        files: list[str] = []
+        stamps: list[tuple[str, int]] = []
+        for position, group in enumerate(groups):
+            read = read_group(group)
+            if read is None or bool(read[0]) != (position > 0):
+                break
+            file, paths = read
+            if file:
+                files.append(file)
+            stamps.extend((stamp, len(files) - 1) for stamp in paths)
+        else:
             return replace(record, deps=tuple(files), stamps=tuple(stamps))
     return _parse_lines(text, path, strict=strict)
 

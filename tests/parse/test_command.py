@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from depgraph.parse.command import parse_command
+import shlex
+from pathlib import Path
+
+import pytest
+
+from depgraph.parse.cmdfile import parse_cmdfile
+from depgraph.parse.command import _split, parse_command
 
 
 def test_builtin_archive_printf_xargs_form():
@@ -71,3 +77,50 @@ def test_generated_header_from_vmlinux():
 def test_unbalanced_quote_does_not_raise():
     io = parse_command('ld -o a.o "b.o c.o')
     assert "a.o" in io.outputs
+
+
+def _shlex_words(command: str) -> list[str] | None:
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|<>(){}")
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError:
+        return None
+
+
+SHELL_SAMPLES = [
+    'a "b c" d',
+    "x 'y z'w",
+    "echo a\\ b",
+    "a>b",
+    "a >> b 2>c",
+    'echo "a\\"b"',
+    'echo "a\\nb"',
+    "{ cat x; echo y; :; } > z",
+    "a&&b||c",
+    "sed -e 's/a/b/;s|x|y|' -e \"s/\\$$/x/\"",
+    "x=$$(y)  ",
+    "",
+]
+
+
+@pytest.mark.parametrize("command", SHELL_SAMPLES)
+def test_split_matches_shlex_posix(command: str) -> None:
+    assert _split(command) == _shlex_words(command)
+
+
+def test_split_matches_shlex_on_every_saved_command_of_the_fixtures() -> None:
+    commands = [
+        parse_cmdfile(path.read_text(), path.name).command
+        for path in sorted((Path(__file__).parent.parent / "fixtures" / "kbuild").iterdir())
+    ]
+    assert len([c for c in commands if c]) > 30
+    for command in commands:
+        assert _split(command) == _shlex_words(command), command
+
+
+@pytest.mark.parametrize("command", ["echo 'cut", 'echo "cut', "trailing\\"])
+def test_split_of_unbalanced_quotes_falls_back_to_plain_words(command: str) -> None:
+    assert _shlex_words(command) is None
+    assert _split(command) == command.split()
