@@ -38,3 +38,11 @@ LINKED_BY_SCRIPT: dict[str, str] = {"init/version-timestamp.o": "vmlinux"}
 REWRITTEN_BY_LINK: dict[str, tuple[str, ...]] = {
     "vmlinux": ("include/generated/utsversion.h",),
 }
+
+
+def stamp_files(symbol: str) -> tuple[str, str]:
+    """The objtree paths of ``CONFIG_FOO_BAR``'s stamp file, the one syncconfig touches
+    when the symbol's value changes (scripts/kconfig/confdata.c, conf_touch_deps): since
+    v5.13 ``include/config/FOO_BAR``, before it ``include/config/foo/bar.h``."""
+    name = symbol.removeprefix("CONFIG_")
+    return f"include/config/{name}", f"include/config/{name.lower().replace('_', '/')}.h"

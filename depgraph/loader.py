@@ -15,7 +15,7 @@ import os
 import re
 import threading
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
@@ -30,7 +30,7 @@ from depgraph.index import (
     UsersBuilder,
     UsersView,
 )
-from depgraph.kbuild import DROPPED_DEPS, LINKED_BY_SCRIPT, MAKEFILE_PREREQS
+from depgraph.kbuild import DROPPED_DEPS, LINKED_BY_SCRIPT, MAKEFILE_PREREQS, stamp_files
 from depgraph.model import BuildTree, DepgraphError, Diagnostic, NodeKind, Target, is_compiled
 from depgraph.parse.cmdfile import SOURCE_INDEX, parse_cmdfile, parse_grouped, read_group
 from depgraph.parse.command import parse_command
@@ -903,7 +903,41 @@ class SourceReader:
         return os.path.normpath(path)
 
 
+class FileTimes:
+    """The mtimes of files by id, as make sees them (nanoseconds; ``-1``: no such file),
+    for :func:`depgraph.status.stale_now`. One instance is one look at the disk: each
+    file is stat()ed once."""
+
+    def __init__(self, layout: Layout) -> None:
+        self._norm = PathNormaliser(layout.objtree, layout.srctree)
+        self._objtree = layout.objtree
+        self._seen: dict[str, int] = {}
+
+    def mtimes(self, idents: Iterable[str]) -> dict[str, int]:
+        seen = self._seen
+        for ident in idents:
+            if ident not in seen:
+                seen[ident] = self._stat(self._norm.absolute_candidates(ident))
+        return seen
+
+    def stamps(self, symbols: Iterable[str]) -> dict[str, int]:
+        return {
+            symbol: self._stat(os.path.join(self._objtree, p) for p in stamp_files(symbol))
+            for symbol in symbols
+        }
+
+    @staticmethod
+    def _stat(paths: Iterable[str]) -> int:
+        for path in paths:
+            try:
+                return os.stat(path).st_mtime_ns
+            except OSError:
+                continue
+        return -1
+
+
 __all__ = [
+    "FileTimes",
     "Layout",
     "LoadError",
     "SourceReader",

@@ -122,56 +122,80 @@ def resolve_change(tree: BuildTree, ident: str, exists: bool) -> Change:
 
 def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Answer:
     """What make redoes after ``changes``, each target with every reason that applies."""
-    reasons: dict[str, list[Reason]] = {}
-    explainer = _Explainer(tree, text)
-    skipped: set[str] = set()
-    queue: deque[str] = deque()
+    cascade = Cascade(tree, text)
+    for change in changes:
+        cascade.reach(change.ident, change.is_symbol)
+    return cascade.answer(tuple(changes))
 
-    def redo(target: str, reason: Reason) -> None:
-        known = reasons.get(target)
+
+class Cascade:
+    """Targets make redoes, each with its reasons, and what their being redone redoes in
+    turn (rules 3 to 5 above). Seeded by :meth:`reach` (a changed file or symbol) or
+    :meth:`redo` (a target redone for a reason found elsewhere, as ``depgraph status``
+    finds them from mtimes)."""
+
+    def __init__(self, tree: BuildTree, text: TextSource) -> None:
+        self.tree = tree
+        self.explainer = _Explainer(tree, text)
+        self.reasons: dict[str, list[Reason]] = {}
+        self.skipped: set[str] = set()
+        self._queue: deque[str] = deque()
+
+    def redo(self, target: str, reason: Reason) -> None:
+        known = self.reasons.get(target)
         if known is None:
-            reasons[target] = [reason]
-            queue.append(target)
+            self.reasons[target] = [reason]
+            self._queue.append(target)
         elif reason not in known:
             known.append(reason)
 
-    def reach(cause: str, symbol: bool = False) -> None:
+    def reach(self, cause: str, symbol: bool = False) -> None:
         """Every target that lists ``cause`` is redone, for the reason it lists it."""
+        tree = self.tree
         for user in sorted(tree.users.get(cause, ())):
             if user in LINKED_BY_SCRIPT:
                 continue  # redone with its link, through REWRITTEN_BY_LINK
             if user in tree.stale:
-                skipped.add(user)
+                self.skipped.add(user)
                 continue
-            redo(user, _reason(explainer, tree.targets[user], cause, symbol))
+            self.redo(user, self.reason(tree.targets[user], cause, symbol))
 
-    for change in changes:
-        reach(change.ident, change.is_symbol)
-    while queue:
-        done = queue.popleft()
-        reach(done)
-        for rewritten in REWRITTEN_BY_LINK.get(done, ()):
-            for user in sorted(tree.users.get(rewritten, ())):
-                if user in tree.stale:
-                    skipped.add(user)
-                else:
-                    redo(user, Reason("relink", done))
+    def reason(self, target: Target, cause: str, symbol: bool = False) -> Reason:
+        """Why ``target`` is redone when ``cause`` (a file, a redone target or a symbol)
+        is."""
+        return _reason(self.explainer, target, cause, symbol)
 
-    order = _build_order(tree, reasons)
-    compile_: list[Rebuild] = []
-    link: list[Rebuild] = []
-    for name in order:
-        target = tree.targets[name]
-        rebuild = Rebuild(name, target.kind, tuple(reasons[name]))
-        (compile_ if target.compiled else link).append(rebuild)
-    notes: list[str] = []
-    if skipped:
-        example = ", ".join(sorted(skipped)[:3])
-        notes.append(
-            f"{len(skipped)} stale target(s) left from an earlier configuration are not "
-            f"built any more and were left out: {example}"
-        )
-    return Answer(tuple(changes), tuple(compile_), tuple(link), tuple(notes))
+    def run(self) -> None:
+        """Follow every redone target to what reads it, until nothing more is redone."""
+        tree = self.tree
+        while self._queue:
+            done = self._queue.popleft()
+            self.reach(done)
+            for rewritten in REWRITTEN_BY_LINK.get(done, ()):
+                for user in sorted(tree.users.get(rewritten, ())):
+                    if user in tree.stale:
+                        self.skipped.add(user)
+                    else:
+                        self.redo(user, Reason("relink", done))
+
+    def answer(self, changes: tuple[Change, ...]) -> Answer:
+        """The cascade run to its end, as an answer: targets in build order."""
+        self.run()
+        tree = self.tree
+        compile_: list[Rebuild] = []
+        link: list[Rebuild] = []
+        for name in _build_order(tree, self.reasons):
+            target = tree.targets[name]
+            rebuild = Rebuild(name, target.kind, tuple(self.reasons[name]))
+            (compile_ if target.compiled else link).append(rebuild)
+        notes: list[str] = []
+        if self.skipped:
+            example = ", ".join(sorted(self.skipped)[:3])
+            notes.append(
+                f"{len(self.skipped)} stale target(s) left from an earlier configuration are "
+                f"not built any more and were left out: {example}"
+            )
+        return Answer(changes, tuple(compile_), tuple(link), tuple(notes))
 
 
 def _reason(explainer: _Explainer, target: Target, cause: str, symbol: bool) -> Reason:

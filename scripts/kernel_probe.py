@@ -53,6 +53,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from depgraph.kbuild import REWRITTEN_BY_LINK
+
 # `make V=2` prints the quiet command and why it ran, e.g.
 #   "  CC      init/main.o - due to: include/linux/foo.h"
 #   "  LD [M]  fs/autofs/autofs4.ko - due to command line change"
@@ -320,6 +322,102 @@ def run_depgraph(cmd: Sequence[str], tree: Path, probe: Probe) -> tuple[set[str]
     return targets("compile"), targets("link")
 
 
+def status_mode(
+    tree: Path,
+    srctree: Path | None,
+    probes: Sequence[Probe],
+    cmd: Sequence[str],
+    jobs: int,
+    log_dir: Path,
+) -> int:
+    """Apply every probe, ask ``depgraph status``, run make once, compare."""
+    saved_config = (tree / ".config").read_bytes()
+    before = snapshot(tree)
+    touched: set[str] = set()
+    for probe in probes:
+        apply_change(tree, probe)
+        if probe.kind == "touch" and probe.path is not None:
+            touched.add(os.path.relpath(probe.path, tree))
+    argv = [*cmd, "status", "-C", str(tree), "--json"]
+    proc = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        print(f"error: {shlex.join(argv)} failed: {proc.stderr.strip()}", file=sys.stderr)
+        return 2
+    data = json.loads(proc.stdout)
+    predicted = {os.path.normpath(item["target"]) for item in data["stale"]}
+    listed = {os.path.normpath(item["target"]): item["reasons"] for item in data["stale"]}
+    log = log_dir / "status.log"
+    try:
+        seconds = run_make(tree, srctree, jobs, log)
+    finally:
+        after = snapshot(tree)
+        (tree / ".config").write_bytes(saved_config)
+    changed = [p for p, t in after.items() if before.get(p) != t and p not in touched]
+    changed = [p for p in changed if p != ".config"]
+    made_compile, made_link, nocmd, _ = classify(tree, changed)
+    pred_compile, pred_link, _, _ = classify(tree, predicted)
+    out = [f"== status after {' '.join(p.spec for p in probes)}  (make took {seconds:.1f}s)"]
+    ok = diff_report("compile", set(pred_compile), set(made_compile), out)
+    ok = diff_report("link", set(pred_link), set(made_link), out) and ok
+    # V=2 prints one line a target: "target missing", or the prerequisites make found
+    # newer. depgraph lists every reason, and marks the ones it expects V=2 to print.
+    reasons, _ = parse_why(log, tree)
+    unlisted = differ = 0
+    for target, why in sorted(reasons.items()):
+        ours = listed.get(target)
+        if ours is None:
+            continue
+        marked = {_printed_name(r) for r in ours if r["kbuild"]}
+        if why == "target missing":
+            v2 = {target}
+            all_ours = {_printed_name(r) for r in ours}
+        else:
+            v2 = {_objtree_name(w, tree, srctree) for w in why.split()}
+            all_ours = {_printed_name(r) for r in ours}
+        if not v2 <= all_ours:
+            unlisted += 1
+            out.append(f"    reason not listed for {target}: make says {why!r}; listed {ours}")
+        elif v2 != marked:
+            differ += 1
+            if differ <= 10:
+                out.append(f"    (V=2 printed {why!r} for {target}; marked {sorted(marked)})")
+    out.append(
+        f"  V=2 reasons: {len(reasons)} targets; every printed reason listed: "
+        f"{'yes' if not unlisted else f'no, {unlisted} not'}; marked as printed: "
+        f"{len(reasons) - differ - unlisted} exactly, {differ} differ"
+    )
+    print("\n".join(out))
+    if data["config"]:
+        (tree / ".config").write_bytes(saved_config)
+        run_make(tree, srctree, jobs, log_dir / "status-restore.log")
+    ok = ok and unlisted == 0
+    print("1 passed, 0 failed" if ok else "0 passed, 1 failed")
+    return 0 if ok else 1
+
+
+def _objtree_name(word: str, tree: Path, srctree: Path | None) -> str:
+    """A prerequisite as V=2 prints it, as a depgraph id (objtree- or srctree-relative)."""
+    path = os.path.normpath(word)
+    for base in (tree, srctree):
+        if base is not None and os.path.isabs(path):
+            rel = os.path.relpath(path, base)
+            if not rel.startswith(".."):
+                return rel
+    return path
+
+
+def _printed_name(reason: dict[str, object]) -> str:
+    """The prerequisite a marked reason stands for, as V=2 would name it."""
+    cause = str(reason["cause"])
+    if reason["kind"] == "config":
+        return "include/config/" + cause.removeprefix("CONFIG_")
+    if reason["kind"] == "relink":  # the file the link rewrote
+        return next(iter(REWRITTEN_BY_LINK.get(cause, (cause,))))
+    if reason["kind"] == "missing":
+        return cause
+    return cause
+
+
 # --------------------------------------------------------------------------------------
 # reporting
 
@@ -368,6 +466,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="do not restore .config (and rebuild) after a config: probe",
     )
     ap.add_argument(
+        "--status",
+        action="store_true",
+        help="apply every probe at once, then compare `depgraph status --json` (what make "
+        "would redo now, and the reasons V=2 prints) with what make then redoes",
+    )
+    ap.add_argument(
         "probes", nargs="+", metavar="PROBE", help="touch:PATH, config:CONFIG_FOO=VALUE or noop:"
     )
     args = ap.parse_args(argv)
@@ -394,6 +498,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProbeError as e:
         print(f"error: settling the tree: {e}", file=sys.stderr)
         return 2
+
+    if args.status:
+        return status_mode(tree, srctree, probes, depgraph_cmd, args.jobs, log_dir)
 
     passed = failed = 0
     results: list[dict[str, object]] = []

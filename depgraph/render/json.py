@@ -12,7 +12,7 @@ def _step(step: Step) -> dict[str, Any]:
     return {"file": step.file, "line": step.line, "text": step.text, "to": step.to}
 
 
-def _reason(reason: Reason) -> dict[str, Any]:
+def reason_to_dict(reason: Reason) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": reason.kind, "cause": reason.cause}
     if reason.chain:
         out["chain"] = [_step(s) for s in reason.chain]
@@ -25,7 +25,7 @@ def _rebuild(rebuild: Rebuild) -> dict[str, Any]:
     return {
         "target": rebuild.target,
         "kind": rebuild.kind.value,
-        "reasons": [_reason(r) for r in rebuild.reasons],
+        "reasons": [reason_to_dict(r) for r in rebuild.reasons],
     }
 
 

@@ -1,0 +1,42 @@
+"""``depgraph status``: what a make of the tree would redo now, and why."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from depgraph.cli.common import EXIT_OK, add_tree_options, load
+from depgraph.loader import FileTimes
+from depgraph.render.status import render_status_json, render_status_text
+from depgraph.status import stale_now
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "status",
+        help="what make would redo now: every stale target with all its reasons",
+        description=(
+            "List every target a make of the tree would redo now, judged from the files' "
+            "mtimes as make judges them: missing targets, newer prerequisites (with the "
+            "include chain to them), config stamps syncconfig will touch because .config "
+            "is newer than include/config/auto.conf, and the links that follow. Nothing is "
+            "run and nothing is written into the tree."
+        ),
+    )
+    add_tree_options(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--all", action="store_true", help="list every target, not the first 40")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, cwd: str) -> int:
+    layout, tree, reader = load(args, cwd)
+    status = stale_now(tree, FileTimes(layout), reader)
+    why = reader.save()
+    if why:
+        print(f"depgraph: note: {why}", file=sys.stderr)
+    if args.json:
+        sys.stdout.write(render_status_json(status))
+    else:
+        sys.stdout.write(render_status_text(status, limit=None if args.all else 40))
+    return EXIT_OK

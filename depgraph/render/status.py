@@ -1,0 +1,78 @@
+"""Rendering of ``depgraph status``: JSON (schema in README.md) and text for people."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from depgraph.query import Reason
+from depgraph.render.json import directory_of, reason_to_dict
+from depgraph.render.text import describe
+from depgraph.status import StaleTarget, Status
+
+
+def stale_to_dict(item: StaleTarget) -> dict[str, Any]:
+    return {
+        "target": item.target,
+        "kind": item.kind.value,
+        "reasons": [
+            {**reason_to_dict(reason), "kbuild": printed}
+            for reason, printed in zip(item.reasons, item.kbuild, strict=True)
+        ],
+    }
+
+
+def status_to_dict(status: Status) -> dict[str, Any]:
+    by_dir: dict[str, int] = {}
+    for item in status.stale:
+        key = directory_of(item.target)
+        by_dir[key] = by_dir.get(key, 0) + 1
+    return {
+        "stale": [stale_to_dict(item) for item in status.stale],
+        "config": {s: {"old": old, "new": new} for s, (old, new) in status.config.items()},
+        "summary": {"stale": len(status.stale), "by_directory": dict(sorted(by_dir.items()))},
+        "notes": list(status.notes),
+    }
+
+
+def render_status_json(status: Status) -> str:
+    return json.dumps(status_to_dict(status), separators=(",", ":")) + "\n"
+
+
+def describe_stale(reason: Reason) -> str:
+    """One reason a target is stale, as one line."""
+    if reason.kind == "missing":
+        return "does not exist"
+    if reason.kind == "source":
+        return f"its source {reason.cause} is newer"
+    if reason.kind == "file":
+        return f"{describe(reason)} is newer"
+    if reason.kind == "input":
+        return f"{reason.cause} is newer or remade"
+    return describe(reason)  # config (the stamp is newer) and relink read the same
+
+
+def stale_line(item: StaleTarget, width: int = 0) -> str:
+    """One stale target as one line, with its first reason."""
+    extra = len(item.reasons) - 1
+    tail = f"  [+{extra} more]" if extra > 0 else ""
+    return f"{item.target:<{width}}  {describe_stale(item.reasons[0])}{tail}"
+
+
+def render_status_text(status: Status, *, limit: int | None = 40) -> str:
+    lines: list[str] = []
+    if status.config:
+        changed = ", ".join(f"{s}={new} (was {old})" for s, (old, new) in status.config.items())
+        lines.append(f".config is newer than auto.conf; syncconfig will apply: {changed}")
+    if not status.stale:
+        lines.append("Nothing to redo: make would find every target up to date.")
+    else:
+        lines.append(f"{len(status.stale)} target(s) to redo, in build order:")
+        shown = status.stale if limit is None else status.stale[:limit]
+        width = max(len(item.target) for item in shown)
+        lines.extend("  " + stale_line(item, width) for item in shown)
+        if len(status.stale) > len(shown):
+            lines.append(f"  … and {len(status.stale) - len(shown)} more (--all lists every one)")
+    for note in status.notes:
+        lines.append(f"note: {note}")
+    return "\n".join(lines) + "\n"
