@@ -32,11 +32,24 @@ MAKEFILE_PREREQS: dict[str, tuple[tuple[str, str | None], ...]] = {
 # that link is redone: a change to their own source waits for the next link.
 LINKED_BY_SCRIPT: dict[str, str] = {"init/version-timestamp.o": "vmlinux"}
 
-# Files whose content changes on every run of the key's link, so they never stop the
-# cascade: include/generated/utsversion.h holds the build number (.version) and time
-# (init/Makefile: "include/generated/utsversion.h: FORCE").
+# Files rewritten on every run of the key's link, with no .cmd file of their own, so they
+# never stop the cascade:
+# * include/generated/utsversion.h holds the build number (.version) and time
+#   (init/Makefile: "include/generated/utsversion.h: FORCE");
+# * arch/x86/boot/compressed/vmlinux.relocs is written by the x86 postlink step
+#   (arch/x86/Makefile.postlink, CONFIG_X86_NEED_RELOCS) after each link of vmlinux, and
+#   read by vmlinux.bin.gz ("$(obj)/vmlinux.relocs: vmlinux" in its Makefile).
 REWRITTEN_BY_LINK: dict[str, tuple[str, ...]] = {
-    "vmlinux": ("include/generated/utsversion.h",),
+    "vmlinux": ("include/generated/utsversion.h", "arch/x86/boot/compressed/vmlinux.relocs"),
+}
+
+# Commands that write more files than their target, the others named on the command line
+# as if they were inputs. security/selinux/Makefile:
+#   $(obj)/flask.h: scripts/selinux/genheaders/genheaders FORCE
+#   cmd_genhdrs = $< $(addprefix $(obj)/,flask.h av_permissions.h)
+# (a grouped target "&:" in all but name: the Makefile says so in a comment).
+ALSO_WRITTEN: dict[str, tuple[str, ...]] = {
+    "security/selinux/flask.h": ("security/selinux/av_permissions.h",),
 }
 
 

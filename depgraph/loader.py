@@ -30,7 +30,13 @@ from depgraph.index import (
     UsersBuilder,
     UsersView,
 )
-from depgraph.kbuild import DROPPED_DEPS, LINKED_BY_SCRIPT, MAKEFILE_PREREQS, stamp_files
+from depgraph.kbuild import (
+    ALSO_WRITTEN,
+    DROPPED_DEPS,
+    LINKED_BY_SCRIPT,
+    MAKEFILE_PREREQS,
+    stamp_files,
+)
 from depgraph.model import BuildTree, DepgraphError, Diagnostic, NodeKind, Target, is_compiled
 from depgraph.parse.cmdfile import SOURCE_INDEX, parse_cmdfile, parse_grouped, read_group
 from depgraph.parse.command import parse_command
@@ -775,9 +781,10 @@ def _link_inputs(
         # (the member list) changes, never because a member was rebuilt.
         return ()
     found: list[str] = []
+    written = ALSO_WRITTEN.get(target.name, ())
     for raw in candidates:
         ident = norm(raw)
-        if ident == target.name or ident == ".":
+        if ident == target.name or ident == "." or ident in written:
             continue
         if ident in targets or any(os.path.isfile(p) for p in norm.absolute_candidates(ident)):
             found.append(ident)

@@ -1,0 +1,55 @@
+"""``depgraph watch``: keep the status of a tree on screen while files change."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+
+from depgraph import cache
+from depgraph.cli.common import EXIT_OK, add_tree_options
+from depgraph.loader import locate
+from depgraph.render.watch import render_event_json, render_event_text
+from depgraph.watch import Event, watch
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "watch",
+        help="report what becomes stale or clean as files are saved and builds run",
+        description=(
+            "Watch the directories that hold files the tree's build knows (and .config). "
+            "After each settled burst of changes, print the targets that became stale and "
+            "why, and those that are clean again after a build. Ctrl-C stops."
+        ),
+    )
+    add_tree_options(parser)
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object a line (an event stream)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace, cwd: str) -> int:
+    environ = dict(os.environ)
+    layout = locate(args.build_dir, environ, cwd, args.kernel)
+    cache_dir = None if args.no_cache else cache.default_dir(environ)
+
+    def emit(event: Event) -> None:
+        if args.json:
+            text = render_event_json(event, layout.objtree)
+        else:
+            text = render_event_text(event, layout.objtree, time.strftime("%H:%M:%S"))
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    stop = threading.Event()
+    try:
+        watch(layout, emit, stop, cache_dir=cache_dir)
+    except KeyboardInterrupt:
+        stop.set()  # watch() has stopped its observer on the way out
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        sys.stderr.close()
+    return EXIT_OK
