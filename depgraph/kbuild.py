@@ -52,6 +52,11 @@ ALSO_WRITTEN: dict[str, tuple[str, ...]] = {
     "security/selinux/flask.h": ("security/selinux/av_permissions.h",),
 }
 
+# The object of vmlinux's export table: scripts/Makefile.vmlinux_o writes
+# .vmlinux.export.c (the EXPORT_SYMBOLs of built-in code, from vmlinux.o) only when its
+# content changes, then compiles it (CONFIG_MODULES).
+VMLINUX_EXPORT_OBJECT = ".vmlinux.export.o"
+
 
 def stamp_files(symbol: str) -> tuple[str, str]:
     """The objtree paths of ``CONFIG_FOO_BAR``'s stamp file, the one syncconfig touches

@@ -140,6 +140,31 @@ class Cascade:
         self.reasons: dict[str, list[Reason]] = {}
         self.skipped: set[str] = set()
         self._queue: deque[str] = deque()
+        self._new: dict[str, tuple[NodeKind, bool]] = {}
+        self._revived: set[str] = set()
+        self._retired: set[str] = set()
+
+    def retire(self, target: str) -> None:
+        """A target the new configuration no longer builds: from now on nothing redoes
+        it (make leaves its file where it is)."""
+        self._retired.add(target)
+
+    def revive(self, target: str) -> None:
+        """A target left from an earlier configuration that the new one builds again:
+        from now on it is redone, like any live target, when what it lists is."""
+        self._revived.add(target)
+
+    def make_new(self, target: str, kind: NodeKind, compiled: bool, reason: Reason) -> None:
+        """A target the tree has no record of yet (a configuration adds it), made for
+        ``reason``; ``compiled`` puts it with the compiled targets."""
+        self._new.setdefault(target, (kind, compiled))
+        self.redo(target, reason)
+
+    def known(self, target: str) -> bool:
+        """Whether ``target`` is a live target of the tree or one made new here."""
+        tree = self.tree
+        live = target in tree.targets and (target not in tree.stale or target in self._revived)
+        return (live or target in self._new) and target not in self._retired
 
     def redo(self, target: str, reason: Reason) -> None:
         known = self.reasons.get(target)
@@ -155,7 +180,9 @@ class Cascade:
         for user in sorted(tree.users.get(cause, ())):
             if user in LINKED_BY_SCRIPT:
                 continue  # redone with its link, through REWRITTEN_BY_LINK
-            if user in tree.stale:
+            if user in self._retired:
+                continue
+            if user in tree.stale and user not in self._revived:
                 self.skipped.add(user)
                 continue
             self.redo(user, self.reason(tree.targets[user], cause, symbol))
@@ -185,9 +212,13 @@ class Cascade:
         compile_: list[Rebuild] = []
         link: list[Rebuild] = []
         for name in _build_order(tree, self.reasons):
-            target = tree.targets[name]
-            rebuild = Rebuild(name, target.kind, tuple(self.reasons[name]))
-            (compile_ if target.compiled else link).append(rebuild)
+            if name in self._new:
+                kind, compiled = self._new[name]
+            else:
+                target = tree.targets[name]
+                kind, compiled = target.kind, target.compiled
+            rebuild = Rebuild(name, kind, tuple(self.reasons[name]))
+            (compile_ if compiled else link).append(rebuild)
         notes: list[str] = []
         if self.skipped:
             example = ", ".join(sorted(self.skipped)[:3])
@@ -213,9 +244,18 @@ def _build_order(tree: BuildTree, redone: dict[str, list[Reason]]) -> list[str]:
     """Redone targets in an order make could run them: inputs before what reads them
     (Kahn's algorithm over the redone targets only), ties broken by name."""
     indegree = dict.fromkeys(redone, 0)
+    # Edges: the tree's records, and the inputs named by reasons (a target the tree has
+    # no record of yet, made new by a configuration change, has only those).
+    after: dict[str, set[str]] = {}
     for name in redone:
-        for user in tree.users.get(name, ()):
-            if user in indegree and user != name:
+        after[name] = {user for user in tree.users.get(name, ()) if user in indegree}
+    for name, reasons in redone.items():
+        for reason in reasons:
+            if reason.kind in ("input", "dropped") and reason.cause in indegree:
+                after[reason.cause].add(name)
+    for name in redone:
+        for user in after[name]:
+            if user != name:
                 indegree[user] += 1
     ready = [name for name, degree in indegree.items() if degree == 0]
     heapq.heapify(ready)
@@ -223,8 +263,8 @@ def _build_order(tree: BuildTree, redone: dict[str, list[Reason]]) -> list[str]:
     while ready:
         name = heapq.heappop(ready)
         order.append(name)
-        for user in tree.users.get(name, ()):
-            if user in indegree and user != name:
+        for user in after[name]:
+            if user != name:
                 indegree[user] -= 1
                 if indegree[user] == 0:
                     heapq.heappush(ready, user)

@@ -7,9 +7,12 @@ Usage::
     kernel_probe.py --tree DIR --make-only PROBE...
 
 A PROBE is ``touch:PATH`` (PATH relative to the source tree, or absolute),
-``config:CONFIG_FOO=VALUE`` (VALUE ``n`` writes ``# CONFIG_FOO is not set``), or ``noop:``
-(change nothing: shows what a no-op make rewrites anyway; depgraph is not asked and the
-prediction is empty).
+``config:CONFIG_FOO=VALUE`` (edited into .config as menuconfig would: VALUE ``n`` writes
+``# CONFIG_FOO is not set``, ``y`` on a choice member sets the other members ``n``; depgraph
+is asked ``why-rebuild CONFIG_FOO=VALUE``; make runs ``olddefconfig`` first),
+``configfile:PATH`` (PATH replaces .config; depgraph is asked ``why-rebuild --config
+PATH``), or ``noop:`` (change nothing: shows what a no-op make rewrites anyway; depgraph is
+not asked and the prediction is empty).
 
 For each probe, in order:
 
@@ -54,6 +57,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from depgraph.kbuild import REWRITTEN_BY_LINK
+from depgraph.kconfig import choice_assignments, read_kconfig
+from depgraph.olddefconfig import recorded_env
+from depgraph.parse.config import apply_assignments
 
 # `make V=2` prints the quiet command and why it ran, e.g.
 #   "  CC      init/main.o - due to: include/linux/foo.h"
@@ -69,7 +75,7 @@ class ProbeError(Exception):
 
 @dataclass
 class Probe:
-    kind: str  # "touch", "config" or "noop"
+    kind: str  # "touch", "config", "configfile" or "noop"
     spec: str  # as given on the command line
     path: Path | None = None  # touch: absolute path
     symbol: str = ""  # config: CONFIG_FOO
@@ -78,7 +84,15 @@ class Probe:
     @property
     def change(self) -> str:
         """The CHANGE argument for ``depgraph why-rebuild``."""
-        return str(self.path) if self.kind == "touch" else self.symbol
+        if self.kind == "touch":
+            return str(self.path)
+        return f"{self.symbol}={self.value}"
+
+    def why_rebuild_args(self) -> list[str]:
+        """The arguments that ask ``depgraph why-rebuild`` about this probe."""
+        if self.kind == "configfile":
+            return ["--config", str(self.path)]
+        return [self.change]
 
 
 @dataclass
@@ -211,6 +225,11 @@ def parse_probe(spec: str, srctree: Path) -> Probe:
         if not p.exists():
             raise ProbeError(f"{spec}: {p} does not exist")
         return Probe("touch", spec, path=p)
+    if kind == "configfile":
+        p = Path(rest).resolve()
+        if not p.is_file():
+            raise ProbeError(f"{spec}: {p} does not exist")
+        return Probe("configfile", spec, path=p)
     if kind == "config":
         sym, eq, value = rest.partition("=")
         if not eq or not re.fullmatch(r"CONFIG_[A-Za-z0-9_]+", sym):
@@ -219,17 +238,14 @@ def parse_probe(spec: str, srctree: Path) -> Probe:
     raise ProbeError(f"bad probe kind {kind!r} in {spec!r}")
 
 
-def edit_config(config: Path, symbol: str, value: str) -> None:
-    new = f"# {symbol} is not set" if value == "n" else f"{symbol}={value}"
-    lines = config.read_text().splitlines()
-    for i, line in enumerate(lines):
-        m = CONFIG_LINE_RE.match(line)
-        if m and m.group(1) == symbol:
-            lines[i] = new
-            break
-    else:
-        lines.append(new)
-    config.write_text("\n".join(lines) + "\n")
+def edit_config(config: Path, symbol: str, value: str, srctree: Path | None = None) -> None:
+    """Set ``symbol`` in ``config`` as menuconfig would: ``=y`` on a member of a choice
+    also sets the other members to ``n`` (read from the tree's Kconfig files)."""
+    edits = {symbol: value}
+    if value == "y" and srctree is not None:
+        kconfig = read_kconfig(str(srctree), "Kconfig", recorded_env(str(config.parent)))
+        edits = {**choice_assignments(kconfig, symbol, "y"), symbol: "y"}
+    config.write_text(apply_assignments(config.read_text(), edits))
 
 
 def apply_change(tree: Path, probe: Probe) -> None:
@@ -237,7 +253,10 @@ def apply_change(tree: Path, probe: Probe) -> None:
         assert probe.path is not None
         os.utime(probe.path, None)
     elif probe.kind == "config":
-        edit_config(tree / ".config", probe.symbol, probe.value)
+        edit_config(tree / ".config", probe.symbol, probe.value, find_srctree(tree) or tree)
+    elif probe.kind == "configfile":
+        assert probe.path is not None
+        (tree / ".config").write_bytes(probe.path.read_bytes())
 
 
 # --------------------------------------------------------------------------------------
@@ -250,8 +269,10 @@ def make_argv(tree: Path, srctree: Path | None, jobs: int, extra: Sequence[str] 
     return ["make", "-C", str(srctree), f"O={tree}", "V=2", f"-j{jobs}", *extra]
 
 
-def run_make(tree: Path, srctree: Path | None, jobs: int, log: Path) -> float:
-    argv = make_argv(tree, srctree, jobs)
+def run_make(
+    tree: Path, srctree: Path | None, jobs: int, log: Path, goals: Sequence[str] = ()
+) -> float:
+    argv = make_argv(tree, srctree, jobs, goals)
     start = time.monotonic()
     with open(log, "w") as f:
         f.write("$ " + shlex.join(argv) + "\n")
@@ -284,6 +305,8 @@ def parse_why(log: Path, tree: Path) -> tuple[dict[str, str], list[str]]:
 def measure(tree: Path, srctree: Path | None, probe: Probe, jobs: int, log: Path) -> MakeResult:
     before = snapshot(tree)
     apply_change(tree, probe)
+    if probe.kind in ("config", "configfile"):  # as a user would: make olddefconfig && make
+        run_make(tree, srctree, jobs, log.with_suffix(".olddefconfig.log"), ["olddefconfig"])
     seconds = run_make(tree, srctree, jobs, log)
     after = snapshot(tree)
     changed = [p for p, t in after.items() if before.get(p) != t]
@@ -291,8 +314,8 @@ def measure(tree: Path, srctree: Path | None, probe: Probe, jobs: int, log: Path
     if probe.kind == "touch" and probe.path is not None:
         with contextlib.suppress(ValueError):
             changed = [p for p in changed if p != os.path.relpath(probe.path, tree)]
-    if probe.kind == "config":
-        changed = [p for p in changed if p != ".config"]
+    if probe.kind in ("config", "configfile"):
+        changed = [p for p in changed if p not in (".config", ".config.old")]
     res = MakeResult()
     res.compile, res.link, res.nocmd, res.cmd_files = classify(tree, changed)
     res.deleted = sorted(p for p in before if p not in after)
@@ -303,7 +326,7 @@ def measure(tree: Path, srctree: Path | None, probe: Probe, jobs: int, log: Path
 
 
 def run_depgraph(cmd: Sequence[str], tree: Path, probe: Probe) -> tuple[set[str], set[str]]:
-    argv = [*cmd, "why-rebuild", "-C", str(tree), "--json", probe.change]
+    argv = [*cmd, "why-rebuild", "-C", str(tree), "--json", *probe.why_rebuild_args()]
     proc = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if proc.returncode not in (0, 1):
         raise ProbeError(f"{shlex.join(argv)} failed ({proc.returncode}): {proc.stderr.strip()}")
@@ -532,7 +555,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[dict[str, object]] = []
     for n, probe in enumerate(probes, 1):
         log = log_dir / f"probe{n}.log"
-        saved_config = (tree / ".config").read_bytes() if probe.kind == "config" else None
+        configs = ("config", "configfile")
+        saved_config = (tree / ".config").read_bytes() if probe.kind in configs else None
         res: MakeResult | None = None
         predicted: tuple[set[str], set[str]] | None = None
         try:

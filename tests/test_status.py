@@ -80,9 +80,23 @@ def test_only_targets_older_than_a_changed_file_are_stale(own_build: Build):
 
 
 def test_a_config_edit_stales_the_symbols_users_before_syncconfig_runs(own_build: Build):
-    edit_config(own_build, "CONFIG_HZ", "1000")
+    # The timer frequency is a choice, and CONFIG_HZ is derived from it: pick HZ_1000 and
+    # write the HZ Kconfig gives it, as menuconfig would (syncconfig then keeps .config's values)
+    edits = {
+        "CONFIG_HZ_250=y": "# CONFIG_HZ_250 is not set",
+        "# CONFIG_HZ_1000 is not set": "CONFIG_HZ_1000=y",
+        "CONFIG_HZ=250": "CONFIG_HZ=1000",
+    }
+    config = own_build.obj / ".config"
+    time.sleep(0.02)
+    lines = config.read_text().splitlines()
+    config.write_text("".join(edits.get(line, line) + "\n" for line in lines))
     status = status_of(own_build)
-    assert status.config == {"CONFIG_HZ": ("250", "1000")}
+    assert status.config == {
+        "CONFIG_HZ_250": ("y", "n"),
+        "CONFIG_HZ_1000": ("n", "y"),
+        "CONFIG_HZ": ("250", "1000"),
+    }
     hz = [item for item in status.stale if any(r.cause == "CONFIG_HZ" for r in item.reasons)]
     assert hz and all(r.mentions for item in hz for r in item.reasons if r.kind == "config")
     assert status.names == make_redoes(own_build)

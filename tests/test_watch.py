@@ -91,11 +91,21 @@ def test_saved_header_then_a_build_then_a_config_edit(own_build: Build, watching
 
     config = own_build.obj / ".config"
     time.sleep(0.02)
-    config.write_text(config.read_text().replace("CONFIG_HZ=250", "CONFIG_HZ=100"))
+    edits = {  # the choice member and the HZ Kconfig derives from it
+        "CONFIG_HZ_250=y": "# CONFIG_HZ_250 is not set",
+        "# CONFIG_HZ_100 is not set": "CONFIG_HZ_100=y",
+        "CONFIG_HZ=250": "CONFIG_HZ=100",
+    }
+    lines = config.read_text().splitlines()
+    config.write_text("".join(edits.get(line, line) + "\n" for line in lines))
     (update,) = watching.until(lambda u: bool(u.stale))
-    assert update.status.config == {"CONFIG_HZ": ("250", "100")}
+    assert update.status.config == {
+        "CONFIG_HZ_250": ("y", "n"),
+        "CONFIG_HZ_100": ("n", "y"),
+        "CONFIG_HZ": ("250", "100"),
+    }
     reasons = [r for item in update.stale for r in item.reasons if r.kind == "config"]
-    assert reasons and all(r.cause == "CONFIG_HZ" for r in reasons)
+    assert reasons and {r.cause for r in reasons} == {"CONFIG_HZ", "CONFIG_HZ_100", "CONFIG_HZ_250"}
 
 
 def test_a_change_made_during_a_reload_is_not_lost(own_build: Build, monkeypatch):

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from depgraph import __version__
-from depgraph.cli import compile_commands, graph, status, top, watch, why
+from depgraph.cli import compile_commands, diff, graph, status, top, watch, why
 from depgraph.cli.common import EXIT_USAGE, Parser
 from depgraph.model import DepgraphError
 
-SUBCOMMANDS = (why, status, watch, graph, top, compile_commands)
+SUBCOMMANDS = (why, status, watch, graph, top, compile_commands, diff)
 
 
 def build_parser() -> argparse.ArgumentParser:

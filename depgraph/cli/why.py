@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
 from depgraph.cli import drawing
 from depgraph.cli.common import EXIT_OK, add_tree_options, load
+from depgraph.configchange import ConfigAnswer, config_change, parse_assignment
+from depgraph.model import DepgraphError
 from depgraph.query import Answer, Change, resolve_change, why_rebuild
 from depgraph.render.json import render_json
 from depgraph.render.text import render_text
 
 if TYPE_CHECKING:
     import networkx as nx
+
+
+class UsageError(DepgraphError):
+    """A command line that asks nothing answerable."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,7 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             "List every target make will redo after CHANGE, with the chain of reasons. "
             "A CHANGE is a file (absolute, relative to the working directory, or relative to "
-            "the source tree) or a symbol CONFIG_FOO whose value changes."
+            "the source tree), a symbol CONFIG_FOO taken as changed, or an edit "
+            "CONFIG_FOO=VALUE of .config (y, m, n, a number or a string). Edits and --config "
+            "are expanded as make olddefconfig would, by running the tree's own "
+            "scripts/kconfig/conf on a scratch copy (the only program depgraph runs from a "
+            "tree): choices, selects, defaults and unmet dependencies included."
         ),
     )
     add_tree_options(parser)
@@ -36,7 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "picks the format (.dot .svg .png .pdf .json .graphml)",
     )
     drawing.add_view_options(parser.add_argument_group("the picture (with --graph)"))
-    parser.add_argument("changes", nargs="+", metavar="CHANGE")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="a whole new .config (its pending edit: BUILD_DIR/.config); resolved, like "
+        "CONFIG_FOO=VALUE changes, by the tree's own scripts/kconfig/conf",
+    )
+    parser.add_argument("changes", nargs="*", metavar="CHANGE")
     parser.set_defaults(run=run)
 
 
@@ -45,15 +62,34 @@ def run(args: argparse.Namespace, cwd: str) -> int:
     if args.graph:  # bad picture options fail before the tree is read
         drawing.output_format(args.graph, None)
         options = drawing.Shaping.from_args(args)
-    _, tree, reader = load(args, cwd)
+    if not args.changes and not args.config:
+        raise UsageError("give a CHANGE or --config FILE")
+    layout, tree, reader = load(args, cwd)
     changes: list[Change] = []
+    assignments: dict[str, str] = {}
     for raw in args.changes:
-        if raw.startswith("CONFIG_"):
+        if raw.startswith("CONFIG_") and "=" in raw:
+            symbol, value = parse_assignment(raw)
+            assignments[symbol] = value
+        elif raw.startswith("CONFIG_"):
             changes.append(resolve_change(tree, raw, False))
         else:
             ident = reader.ident(raw, cwd)
             changes.append(resolve_change(tree, ident, reader.exists(ident)))
-    answer = why_rebuild(tree, changes, reader)
+    config: ConfigAnswer | None = None
+    if assignments or args.config:
+        new_config = _read_config(args.config, cwd) if args.config else None
+        config = config_change(
+            tree,
+            layout.srctree,
+            reader,
+            assignments=assignments,
+            config_text=new_config,
+            files=changes,
+        )
+        answer = config.answer
+    else:
+        answer = why_rebuild(tree, changes, reader)
     why = reader.save()
     if why:
         print(f"depgraph: note: {why}", file=sys.stderr)
@@ -62,10 +98,19 @@ def run(args: argparse.Namespace, cwd: str) -> int:
 
         _draw(answer, args, options, cwd, build_graph(tree, commands=False))
     if args.json:
-        sys.stdout.write(render_json(answer))
+        sys.stdout.write(render_json(answer, config))
     else:
-        sys.stdout.write(render_text(answer, limit=None if args.all else 8))
+        sys.stdout.write(render_text(answer, limit=None if args.all else 8, config=config))
     return EXIT_OK
+
+
+def _read_config(path: str, cwd: str) -> str:
+    full = os.path.join(cwd, path)
+    try:
+        with open(full, encoding="utf-8", errors="surrogateescape") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def _draw(

@@ -58,3 +58,39 @@ def parse_config(text: str, path: str = "<config>", *, strict: bool = False) -> 
             raise ParseError(diag)
         diagnostics.append(diag)
     return ConfigFile(values, lines, tuple(diagnostics))
+
+
+_ENV_CHECK = re.compile(r'^ifneq "\$\(([A-Za-z_][A-Za-z0-9_]*)\)" "(.*)"$')
+
+
+def parse_kconfig_env(text: str) -> dict[str, str]:
+    """The environment Kconfig saw, from ``include/config/auto.conf.cmd``: syncconfig
+    records each variable the Kconfig files read (``$(CC)``, ``$(SRCARCH)``, …) as
+    ``ifneq "$(CC)" "gcc"`` so that make reruns it when one changes. Running Kconfig
+    again with the same values gives the same answers."""
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _ENV_CHECK.match(line)
+        if match:
+            found[match.group(1)] = match.group(2)
+    return found
+
+
+def apply_assignments(text: str, assignments: dict[str, str]) -> str:
+    """``.config`` text with each ``CONFIG_FOO`` set to its new value (``n`` written as
+    ``# CONFIG_FOO is not set``): its line replaced, or appended when it has none. Values
+    of string symbols come quoted, as in ``.config``."""
+    remaining = dict(assignments)
+    out: list[str] = []
+    for line in text.splitlines():
+        match = _SET.match(line.strip()) or _NOT_SET.match(line.strip())
+        if match and match.group(1) in remaining:
+            out.append(_line(match.group(1), remaining.pop(match.group(1))))
+        else:
+            out.append(line)
+    out.extend(_line(symbol, value) for symbol, value in remaining.items())
+    return "\n".join(out) + "\n"
+
+
+def _line(symbol: str, value: str) -> str:
+    return f"# {symbol} is not set" if value == "n" else f"{symbol}={value}"

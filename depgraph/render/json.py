@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from depgraph.configchange import ConfigAnswer
 from depgraph.query import Answer, Reason, Rebuild, Step
 
 
@@ -56,6 +57,21 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
     }
 
 
-def render_json(answer: Answer) -> str:
+def config_to_dict(config: ConfigAnswer) -> dict[str, Any]:
+    return {
+        "program": config.program,
+        "changed": {s: {"old": old, "new": new} for s, (old, new) in config.changed.items()},
+        "refused": [
+            {"symbol": r.symbol, "wanted": r.wanted, "got": r.got, "why": list(r.why)}
+            for r in config.refused
+        ],
+    }
+
+
+def render_json(answer: Answer, config: ConfigAnswer | None = None) -> str:
     # Compact: an answer for a widely included header holds thousands of targets.
-    return json.dumps(answer_to_dict(answer), separators=(",", ":")) + "\n"
+    out = answer_to_dict(answer)
+    if config is not None:
+        out["config"] = config_to_dict(config)
+        out["notes"] = list(config.notes)
+    return json.dumps(out, separators=(",", ":")) + "\n"

@@ -3,6 +3,7 @@ target with its first reason, chains written as ``a.c:12 → b.h:3 → c.h``."""
 
 from __future__ import annotations
 
+from depgraph.configchange import ConfigAnswer
 from depgraph.query import Answer, Reason, Rebuild
 from depgraph.render.json import directory_of, summary
 
@@ -41,6 +42,19 @@ def describe(reason: Reason) -> str:
         return f"depends on {reason.cause}"
     if reason.kind == "relink":
         return f"rewritten on every link of {reason.cause}"
+    if reason.kind == "added":
+        return f"built for the first time, listed at {reason.cause}"
+    if reason.kind == "switched":
+        return f"built in instead of as a module or the reverse, listed at {reason.cause}"
+    if reason.kind == "dropped":
+        return f"{reason.cause} is no longer built"
+    if reason.kind == "exports":
+        return f"the export table changes: {reason.cause} exports symbols"
+    if reason.kind == "command":
+        if reason.mentions:
+            first = reason.mentions[0]
+            return f"{reason.cause} changes its command line at {_where(first.file, first.line)}"
+        return f"{reason.cause} changes its command line"
     return f"input {reason.cause} redone"
 
 
@@ -61,10 +75,28 @@ def _group(items: tuple[Rebuild, ...], limit: int | None, lines: list[str]) -> N
             lines.append(f"    … and {len(members) - len(shown)} more (--all lists every one)")
 
 
-def render_text(answer: Answer, *, limit: int | None = 8) -> str:
+def _config_lines(config: ConfigAnswer) -> list[str]:
+    lines = [f"Configuration resolved by {config.program}:"]
+    if not config.changed:
+        lines.append("  no symbol changes value")
+    for symbol, (old, new) in config.changed.items():
+        lines.append(f"  {symbol}: {old} → {new}")
+    for refused in config.refused:
+        lines.append(
+            f"  {refused.symbol}={refused.wanted} does not take effect (stays {refused.got}):"
+        )
+        lines.extend(f"    {why}" for why in refused.why or ("Kconfig did not keep it",))
+    lines.append("")
+    return lines
+
+
+def render_text(
+    answer: Answer, *, limit: int | None = 8, config: ConfigAnswer | None = None
+) -> str:
     """The answer for a terminal; ``limit`` caps targets shown per directory."""
-    what = ", ".join(c.ident for c in answer.changes)
-    lines = [
+    what = ", ".join(c.ident for c in answer.changes) or "nothing"
+    lines = _config_lines(config) if config is not None else []
+    lines += [
         f"Changing {what}: {len(answer.compile)} to recompile, {len(answer.link)} to relink "
         "or regenerate."
     ]
@@ -97,6 +129,6 @@ def render_text(answer: Answer, *, limit: int | None = 8) -> str:
                 f"  {f'{len(rest)} more directories':<{width}}  "
                 f"{sum(r[1] for r in rest):>5}  {sum(r[2] for r in rest):>5}"
             )
-    for note in answer.notes:
+    for note in config.notes if config is not None else answer.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines) + "\n"

@@ -16,6 +16,9 @@ static int __init netdev_init(void)
 	netstats_account(sum);
 #endif
 	pr_info("netdev: eth0 checksum %u\n", sum);
+#ifdef CONFIG_NET_DEBUG_VERBOSE
+	pr_info("netdev: queues set up with verbose debugging\n");
+#endif
 	return netqueue_setup();
 }
 module_init(netdev_init);

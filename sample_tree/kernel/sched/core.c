@@ -8,5 +8,5 @@ void sched_init(void)
 	runqueue.clock = TICK_NSEC;
 	runqueue.nr_running = 0;
 	rt_sched_init();
-	pr_info("sched: tick %llu ns\n", TICK_NSEC);
+	pr_info("sched: tick %llu ns (%u us)\n", TICK_NSEC, TICK_USEC);
 }
