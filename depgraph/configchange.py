@@ -517,3 +517,20 @@ def read_makefiles(
             continue
         parsed.append((directory, path, parse_makefile(text, path)))
     return parsed
+
+
+def pending_config(tree: BuildTree, srctree: str) -> tuple[dict[str, tuple[str, str]], str | None]:
+    """The symbols syncconfig will change at the next make, when ``.config`` is newer
+    than ``include/config/auto.conf`` (else none): ``.config`` resolved by the tree's
+    own Kconfig program, compared with ``auto.conf``. If that program cannot run, the
+    values as written, and a note saying so."""
+    objtree = tree.objtree
+    config = os.path.join(objtree, ".config")
+    if _mtime(config) <= _mtime(os.path.join(objtree, "include/config/auto.conf")):
+        return {}, None
+    try:
+        resolved = resolve(objtree, srctree, _read(config))
+    except DepgraphError as exc:
+        note = f"{exc}; .config compared with auto.conf as written"
+        return changed_symbols(tree.auto_conf, tree.config), note
+    return changed_symbols(tree.auto_conf, resolved.values), None

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from depgraph.configchange import pending_config
 from depgraph.loader import FileTimes, Layout, SourceReader, load_tree
 from depgraph.model import BuildTree
 from depgraph.paths import PathNormaliser
@@ -140,12 +141,26 @@ class Session:
         self.tree: BuildTree | None = None
         self.status: Status | None = None
         self._stale_times: dict[str, int] = {}
+        self._pending_key: tuple[int, int] | None = None
+        self._pending_value: dict[str, tuple[str, str]] = {}
+
+    def _pending(self, tree: BuildTree, times: FileTimes) -> dict[str, tuple[str, str]]:
+        """The pending .config edit as Kconfig resolves it; the tree's Kconfig program
+        runs once per edit of .config or auto.conf, not at every refresh."""
+        stamps = times.mtimes([".config", "include/config/auto.conf"])
+        key = (stamps[".config"], stamps["include/config/auto.conf"])
+        if key != self._pending_key:
+            self._pending_key = key
+            self._pending_value, _ = pending_config(tree, self.layout.srctree)
+        return self._pending_value
 
     def refresh(self) -> tuple[Status, tuple[StaleTarget, ...], tuple[Clean, ...]]:
         """Reload the tree, take its status; return it with what changed since the last."""
         self.tree = load_tree(self.layout, cache_dir=self._cache_dir)
         times = FileTimes(self.layout)
-        status = stale_now(self.tree, times, SourceReader(self.layout, self._cache_dir))
+        pending = self._pending(self.tree, times)
+        reader = SourceReader(self.layout, self._cache_dir)
+        status = stale_now(self.tree, times, reader, pending)
         before = {item.target: item for item in self.status.stale} if self.status else {}
         now = {item.target: item for item in status.stale}
         stale = tuple(

@@ -9,9 +9,11 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import Build, redone, snapshot, touch
 
 from depgraph.loader import FileTimes, SourceReader, load_tree, locate
+from depgraph.parse.config import apply_assignments
 from depgraph.status import Status, pending_symbols, stale_now
 
 
@@ -153,3 +155,37 @@ def test_cli_status_json(own_build: Build):
         check=True,
     ).stdout
     assert text.startswith("Nothing to redo")
+
+
+@pytest.mark.parametrize(
+    ("edits", "changed"),
+    [
+        pytest.param(  # only the choice members: Kconfig derives CONFIG_HZ from them
+            {"CONFIG_HZ_250": "n", "CONFIG_HZ_1000": "y"},
+            {
+                "CONFIG_HZ": ("250", "1000"),
+                "CONFIG_HZ_1000": ("n", "y"),
+                "CONFIG_HZ_250": ("y", "n"),
+            },
+            id="choice-expanded",
+        ),
+        pytest.param({"CONFIG_HZ": "1000"}, {}, id="derived-value-reverted"),
+        pytest.param({"CONFIG_NET_DEBUG_VERBOSE": "y"}, {}, id="unmet-dependency-reverted"),
+    ],
+)
+def test_the_cli_expands_a_pending_edit_with_the_trees_kconfig(own_build: Build, edits, changed):
+    """`depgraph status` resolves .config with the tree's own Kconfig program, as the
+    next make's syncconfig will: what it says is stale is what make then redoes."""
+    config = own_build.obj / ".config"
+    time.sleep(0.02)
+    config.write_text(apply_assignments(config.read_text(), edits))
+    result = subprocess.run(
+        [sys.executable, "-m", "depgraph", "status", "-C", str(own_build.obj), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {s: (v["old"], v["new"]) for s, v in data["config"].items()} == changed
+    assert {item["target"] for item in data["stale"]} == make_redoes(own_build)

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from depgraph.cli.common import EXIT_OK, add_tree_options, load
+from depgraph.configchange import pending_config
 from depgraph.loader import FileTimes
 from depgraph.render.status import render_status_json, render_status_text
 from depgraph.status import stale_now
@@ -19,8 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "List every target a make of the tree would redo now, judged from the files' "
             "mtimes as make judges them: missing targets, newer prerequisites (with the "
             "include chain to them), config stamps syncconfig will touch because .config "
-            "is newer than include/config/auto.conf, and the links that follow. Nothing is "
-            "run and nothing is written into the tree."
+            "is newer than include/config/auto.conf (resolved by the tree's own "
+            "scripts/kconfig/conf on a scratch copy), and the links that follow. Nothing "
+            "is written into the tree."
         ),
     )
     add_tree_options(parser)
@@ -31,7 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace, cwd: str) -> int:
     layout, tree, reader = load(args, cwd)
-    status = stale_now(tree, FileTimes(layout), reader)
+    pending, note = pending_config(tree, layout.srctree)
+    if note:
+        print(f"depgraph: note: {note}", file=sys.stderr)
+    status = stale_now(tree, FileTimes(layout), reader, pending)
     why = reader.save()
     if why:
         print(f"depgraph: note: {why}", file=sys.stderr)
