@@ -20,22 +20,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from depgraph.kbuild import VMLINUX_EXPORT_OBJECT
-from depgraph.kconfig import Kconfig, choice_of, read_kconfig, unmet_dependencies
-from depgraph.makefiles import BuiltDiff, ObjectChange, built_objects, diff_built
 from depgraph.model import BuildTree, DepgraphError, NodeKind, Target
-from depgraph.olddefconfig import recorded_env, resolve
-from depgraph.parse.makefile import (
-    Assignment,
-    FlagScope,
-    FlagUse,
-    Makefile,
-    flag_symbols,
-    parse_makefile,
-)
 from depgraph.query import Answer, Cascade, Change, Reason, Step, TextSource
+
+if TYPE_CHECKING:  # the readers are imported by the functions that use them: a
+    # why-rebuild about a file, or a status without a pending edit, does not pay for them
+    from depgraph.kconfig import Kconfig
+    from depgraph.makefiles import BuiltDiff, ObjectChange
+    from depgraph.parse.makefile import Assignment, FlagUse, Makefile
 
 
 class KconfigFacts(Protocol):
@@ -153,10 +148,15 @@ class TreeKconfig:
         self._kconfig = kconfig
 
     def choice_members(self, symbol: str) -> tuple[str, ...]:
+        from depgraph.kconfig import choice_of
+
         choice = choice_of(self._kconfig, symbol)
         return choice.members if choice is not None else ()
 
     def why_refused(self, symbol: str, values: Mapping[str, str]) -> tuple[str, ...]:
+
+        from depgraph.kconfig import unmet_dependencies
+
         definitions = self._kconfig.symbols.get(symbol)
         if not definitions:
             return (f"{symbol} is not defined in any Kconfig file",)
@@ -187,6 +187,10 @@ def config_change(
     """What make redoes after ``assignments`` to the tree's ``.config`` (or after its
     ``.config`` is replaced by ``config_text``), expanded by the tree's own Kconfig, and
     after the changes to ``files`` (or symbols taken as changed) if any."""
+    from depgraph.kconfig import read_kconfig
+    from depgraph.makefiles import built_objects, diff_built
+    from depgraph.olddefconfig import recorded_env, resolve
+
     objtree = tree.objtree
     env = recorded_env(objtree)
     kconfig = read_kconfig(srctree, "Kconfig", {**env, "srctree": srctree})
@@ -416,11 +420,14 @@ def seed_flags(
     applies to (``.c`` for C flags, ``.S`` for assembler flags); and, when the flags
     that apply now are known words (``-O2``), only the objects whose command holds one
     (a directory that resets ``KBUILD_CFLAGS``, as x86's boot code does, keeps its own)."""
+
     compiled = [
         (name, target)
         for name, target in cascade.tree.targets.items()
         if target.compiled and name not in cascade.tree.stale and "-D__KERNEL__" in target.command
     ]
+    from depgraph.parse.makefile import flag_symbols
+
     for directory, path, makefile in makefiles:
         uses = flag_symbols(makefile)
         by_line = {a.line: a for a in makefile.assignments}
@@ -476,6 +483,9 @@ def _sibling_words(
 def _reached(
     compiled: Sequence[tuple[str, Target]], use: FlagUse, directory: str, variable: str
 ) -> list[tuple[str, Target]]:
+
+    from depgraph.parse.makefile import FlagScope
+
     lowered = variable.lower()
     suffixes: tuple[str, ...] = ()
     if "cflags" in lowered or "cppflags" in lowered:
@@ -504,6 +514,9 @@ def read_makefiles(
 ) -> list[tuple[str, str, Makefile]]:
     """The parsed Makefiles whose flags matter: the top and arch ones (every object), then
     each (directory, Makefile) kbuild descends into."""
+
+    from depgraph.parse.makefile import parse_makefile
+
     wanted = [("", "Makefile")]
     if srcarch:
         wanted.append(("", f"arch/{srcarch}/Makefile"))
@@ -528,6 +541,9 @@ def pending_config(tree: BuildTree, srctree: str) -> tuple[dict[str, tuple[str, 
     config = os.path.join(objtree, ".config")
     if _mtime(config) <= _mtime(os.path.join(objtree, "include/config/auto.conf")):
         return {}, None
+
+    from depgraph.olddefconfig import resolve
+
     try:
         resolved = resolve(objtree, srctree, _read(config))
     except DepgraphError as exc:

@@ -616,10 +616,15 @@ def _load_cmd(
         pairs = zip(stamps[0::2], stamps[1::2], strict=True)
         stamps = array("i", [v for pair in pairs if pair[1] >= 0 for v in pair])
     kind = _kind_of(name, source >= 0)
+    # A link step's inputs are resolved once every file is read; a re-read keeps the
+    # ones it had, so that a .cmd file rewritten as it was (make rewrites .bzImage.cmd
+    # every time) changes nothing downstream.
+    previous = None if cold else index.records.get(tid)
+    inputs = previous.inputs if previous is not None else array("i")
     index.put(
         tid,
         Record(KIND_CODE[kind], rel, record.command, record.command_line, source, deps,
-               stamps, array("i")),
+               stamps, inputs),
         index_users=not cold,
     )  # fmt: skip
     if is_compiled(kind, source >= 0):

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from depgraph.cli import drawing
 from depgraph.cli.common import EXIT_OK, add_tree_options, load
-from depgraph.configchange import ConfigAnswer, config_change, parse_assignment
 from depgraph.model import DepgraphError
 from depgraph.query import Answer, Change, resolve_change, why_rebuild
 from depgraph.render.json import render_json
@@ -17,6 +16,8 @@ from depgraph.render.text import render_text
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from depgraph.configchange import ConfigAnswer
 
 
 class UsageError(DepgraphError):
@@ -65,6 +66,9 @@ def run(args: argparse.Namespace, cwd: str) -> int:
     if not args.changes and not args.config:
         raise UsageError("give a CHANGE or --config FILE")
     layout, tree, reader = load(args, cwd)
+    # Only a configuration question pays for importing the Kconfig and Makefile readers.
+    from depgraph.configchange import config_change, parse_assignment
+
     changes: list[Change] = []
     assignments: dict[str, str] = {}
     for raw in args.changes:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from depgraph.configchange import ConfigAnswer
 from depgraph.query import Answer, Reason, Rebuild, Step
+
+if TYPE_CHECKING:
+    from depgraph.configchange import ConfigAnswer
 
 
 def _step(step: Step) -> dict[str, Any]:

@@ -3,9 +3,13 @@ target with its first reason, chains written as ``a.c:12 → b.h:3 → c.h``."""
 
 from __future__ import annotations
 
-from depgraph.configchange import ConfigAnswer
+from typing import TYPE_CHECKING
+
 from depgraph.query import Answer, Reason, Rebuild
 from depgraph.render.json import directory_of, summary
+
+if TYPE_CHECKING:
+    from depgraph.configchange import ConfigAnswer
 
 SUMMARY_ROWS = 12
 
