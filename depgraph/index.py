@@ -119,7 +119,7 @@ class Index:
         self.names: list[str] = []
         self.ids: dict[str, int] = {}
         self.records: MutableMapping[int, Record] = {}
-        self.users: MutableMapping[int, array] = {}
+        self.users: MutableMapping[int, array | list[int]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         tids = array("i", sorted(self.records))
@@ -405,7 +405,10 @@ class UsersBuilder:
                 users = found[used]
                 if 0 < at < len(users) and users[at - 1] > users[at]:
                     users.sort()
-        self._index.users = {used: array("i", tids) for used, tids in enumerate(found) if tids}
+        # Lists, not arrays: the conversion would cost a tenth of a second on a large
+        # tree, and a list serves every reader and writer of ``users`` alike (the cache
+        # packs them into flat arrays when it is written).
+        self._index.users = {used: tids for used, tids in enumerate(found) if tids}
 
 
 class TargetsView(Mapping[str, Target]):
