@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -404,6 +405,7 @@ def load_tree(
     # the child: parse in workers only from a single-threaded process.
     alone = threading.active_count() == 1
     users = UsersBuilder(index)
+    began = time.monotonic()
     if fresh and workers > 1 and alone and len(cmds) >= _PARALLEL_FROM:
         _parse_in_workers(cmds, layout, known, workers, state, norm, progress, users)
     else:
@@ -440,10 +442,13 @@ def load_tree(
     for entry in state.entries.values():
         diagnostics.extend(entry.diagnostics)
     # Rewriting the whole cache costs a fifth of a second on a large tree. After a small
-    # build the next run re-reads the few changed files faster than that, so the cache
-    # is rewritten only once enough has changed since it was written (a new one always).
+    # build the next run re-reads the few changed files faster than that (make rewrites
+    # a few .cmd files on every run), so the cache is rewritten only once what changed
+    # since it was written costs every run more than a warm answer should: many files,
+    # or a slow re-read (a new cache is always written).
     drift = len(changed) + len(removed)
-    worth = fresh or drift > max(_REWRITE_FROM, len(state.entries) // 50)
+    slow = time.monotonic() - began > _REWRITE_AFTER
+    worth = fresh or slow or drift > max(_REWRITE_FROM, len(state.entries) // 50)
     if cache_dir is not None and dirty and (worth or state.configs_changed):
         why = cache.write(cache_dir, state)
         if why:
@@ -467,6 +472,7 @@ def load_tree(
 
 
 _REWRITE_FROM = 64  # changed files since the cache was written before it is rewritten
+_REWRITE_AFTER = 0.03  # seconds of re-reading changed files after which it is rewritten
 _PARALLEL_FROM = 2000  # .cmd files a cold load must read before a second process pays
 _MAX_WORKERS = 4
 # The parent parses a share of its own while the workers parse theirs, then maps their
