@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from depgraph.kbuild import VMLINUX_EXPORT_OBJECT
 from depgraph.model import BuildTree, DepgraphError, NodeKind, Target
+from depgraph.parse.config import unquote
 from depgraph.query import Answer, Cascade, Change, Reason, Step, TextSource
 
 if TYPE_CHECKING:  # the readers are imported by the functions that use them: a
@@ -112,9 +113,9 @@ def refused_requests(
     refused = []
     for symbol, wanted in requested.items():
         got = resolved.get(symbol, "n")
-        if _unquote(wanted) != got:
+        if unquote(wanted) != got:
             why = facts.why_refused(symbol, resolved)
-            refused.append(Refused(symbol, _unquote(wanted), got, why))
+            refused.append(Refused(symbol, unquote(wanted), got, why))
     return tuple(refused)
 
 
@@ -133,12 +134,6 @@ def follow(
     for symbol in changed:
         cascade.reach(symbol, True)
     return cascade.answer(tuple(Change(symbol) for symbol in changed))
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return value[1:-1]
-    return value
 
 
 class TreeKconfig:

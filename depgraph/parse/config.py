@@ -26,7 +26,8 @@ class ConfigFile:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def _unquote(value: str) -> str:
+def unquote(value: str) -> str:
+    """A ``.config`` value as Kconfig means it: a quoted string without its quotes."""
     if len(value) >= 2 and value[0] == value[-1] == '"':
         return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
     return value
@@ -43,7 +44,7 @@ def parse_config(text: str, path: str = "<config>", *, strict: bool = False) -> 
             continue
         match = _SET.match(line)
         if match:
-            values[match.group(1)] = _unquote(match.group(2))
+            values[match.group(1)] = unquote(match.group(2))
             lines[match.group(1)] = number
             continue
         match = _NOT_SET.match(line)
