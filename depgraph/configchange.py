@@ -23,8 +23,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from depgraph.kbuild import VMLINUX_EXPORT_OBJECT
+from depgraph.loader import config_pending
 from depgraph.model import BuildTree, DepgraphError, NodeKind, Target
-from depgraph.parse.config import unquote
+from depgraph.parse.config import changed_values, unquote
 from depgraph.query import Answer, Cascade, Change, Reason, Step, TextSource
 
 if TYPE_CHECKING:  # the readers are imported by the functions that use them: a
@@ -97,15 +98,6 @@ def with_choices(assignments: Mapping[str, str], facts: KconfigFacts) -> dict[st
     return out
 
 
-def changed_symbols(old: Mapping[str, str], new: Mapping[str, str]) -> dict[str, tuple[str, str]]:
-    """``symbol -> (old, new)`` for every symbol whose value differs (unset is ``n``)."""
-    return {
-        symbol: (old.get(symbol, "n"), new.get(symbol, "n"))
-        for symbol in sorted(set(old) | set(new))
-        if old.get(symbol, "n") != new.get(symbol, "n")
-    }
-
-
 def refused_requests(
     requested: Mapping[str, str], resolved: Mapping[str, str], facts: KconfigFacts
 ) -> tuple[Refused, ...]:
@@ -149,7 +141,6 @@ class TreeKconfig:
         return choice.members if choice is not None else ()
 
     def why_refused(self, symbol: str, values: Mapping[str, str]) -> tuple[str, ...]:
-
         from depgraph.kconfig import unmet_dependencies
 
         definitions = self._kconfig.symbols.get(symbol)
@@ -194,14 +185,12 @@ def config_change(
     notes: list[str] = []
     if config_text is None:
         config_text = _read(os.path.join(objtree, ".config"))
-        if _mtime(os.path.join(objtree, ".config")) > _mtime(
-            os.path.join(objtree, "include/config/auto.conf")
-        ):
+        if config_pending(objtree):
             notes.append(
                 ".config was edited since the last build; its edits are part of this answer"
             )
     resolved = resolve(objtree, srctree, config_text, with_choices(requested, facts))
-    changed = changed_symbols(tree.auto_conf, resolved.values)
+    changed = changed_values(tree.auto_conf, resolved.values)
     refused = refused_requests(requested, resolved.values, facts)
 
     srcarch = env.get("SRCARCH")
@@ -240,13 +229,6 @@ def _read(path: str) -> str:
             return handle.read()
     except OSError as exc:
         raise DepgraphError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-
-
-def _mtime(path: str) -> int:
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return -1
 
 
 def seed_objects(
@@ -415,14 +397,13 @@ def seed_flags(
     applies to (``.c`` for C flags, ``.S`` for assembler flags); and, when the flags
     that apply now are known words (``-O2``), only the objects whose command holds one
     (a directory that resets ``KBUILD_CFLAGS``, as x86's boot code does, keeps its own)."""
+    from depgraph.parse.makefile import flag_symbols
 
     compiled = [
         (name, target)
         for name, target in cascade.tree.targets.items()
         if target.compiled and name not in cascade.tree.stale and "-D__KERNEL__" in target.command
     ]
-    from depgraph.parse.makefile import flag_symbols
-
     for directory, path, makefile in makefiles:
         uses = flag_symbols(makefile)
         by_line = {a.line: a for a in makefile.assignments}
@@ -478,7 +459,6 @@ def _sibling_words(
 def _reached(
     compiled: Sequence[tuple[str, Target]], use: FlagUse, directory: str, variable: str
 ) -> list[tuple[str, Target]]:
-
     from depgraph.parse.makefile import FlagScope
 
     lowered = variable.lower()
@@ -509,7 +489,6 @@ def read_makefiles(
 ) -> list[tuple[str, str, Makefile]]:
     """The parsed Makefiles whose flags matter: the top and arch ones (every object), then
     each (directory, Makefile) kbuild descends into."""
-
     from depgraph.parse.makefile import parse_makefile
 
     wanted = [("", "Makefile")]
@@ -533,15 +512,13 @@ def pending_config(tree: BuildTree, srctree: str) -> tuple[dict[str, tuple[str, 
     own Kconfig program, compared with ``auto.conf``. If that program cannot run, the
     values as written, and a note saying so."""
     objtree = tree.objtree
-    config = os.path.join(objtree, ".config")
-    if _mtime(config) <= _mtime(os.path.join(objtree, "include/config/auto.conf")):
+    if not config_pending(objtree):
         return {}, None
-
     from depgraph.olddefconfig import resolve
 
     try:
-        resolved = resolve(objtree, srctree, _read(config))
+        resolved = resolve(objtree, srctree, _read(os.path.join(objtree, ".config")))
     except DepgraphError as exc:
         note = f"{exc}; .config compared with auto.conf as written"
-        return changed_symbols(tree.auto_conf, tree.config), note
-    return changed_symbols(tree.auto_conf, resolved.values), None
+        return changed_values(tree.auto_conf, tree.config), note
+    return changed_values(tree.auto_conf, resolved.values), None

@@ -954,8 +954,16 @@ class FileTimes:
         return -1
 
 
+def config_pending(objtree: str) -> bool:
+    """Whether ``.config`` is newer than ``include/config/auto.conf``: the next make
+    runs syncconfig first (the Makefile's ``include/config/auto.conf: .config`` rule)."""
+    objtree_config = os.path.join(objtree, ".config")
+    return _mtime(objtree_config) > _mtime(os.path.join(objtree, "include/config/auto.conf"))
+
+
 __all__ = [
     "FileTimes",
+    "config_pending",
     "Layout",
     "LoadError",
     "SourceReader",

@@ -13,7 +13,7 @@ Judged from the files' mtimes exactly as make and kbuild judge them
   with ``make -d`` on sample_tree); a missing *target* is made, and what lists it
   follows by the cascade;
 * when ``.config`` is newer than ``include/config/auto.conf``, syncconfig runs first and
-  touches the stamps of the symbols whose value changed (:func:`pending_symbols`);
+  touches the stamps of the symbols whose value changed;
 * whatever is remade makes what reads it remade in turn, up to ``vmlinux`` and the
   modules (:class:`depgraph.query.Cascade`, the same rules as ``why-rebuild``).
 
@@ -34,6 +34,7 @@ from typing import Protocol
 from depgraph.index import StampSeq
 from depgraph.kbuild import LINKED_BY_SCRIPT
 from depgraph.model import BuildTree, NodeKind
+from depgraph.parse.config import changed_values
 from depgraph.query import Cascade, Reason, TextSource
 
 MISSING = -1  # the mtime of a file that does not exist
@@ -78,21 +79,6 @@ class Status:
         return frozenset(item.target for item in self.stale)
 
 
-def pending_symbols(
-    config: Mapping[str, str], auto_conf: Mapping[str, str]
-) -> dict[str, tuple[str, str]]:
-    """The symbols whose value in ``.config`` differs from ``auto.conf`` (unset is ``n``),
-    as ``symbol -> (old, new)``: the stamps syncconfig touches when ``.config`` is newer.
-    Taken as written: a value Kconfig would refuse (an unmet dependency) or derive (a
-    ``select``) is not worked out here."""
-    changed: dict[str, tuple[str, str]] = {}
-    for symbol in sorted(set(config) | set(auto_conf)):
-        old, new = auto_conf.get(symbol, "n"), config.get(symbol, "n")
-        if old != new:
-            changed[symbol] = (old, new)
-    return changed
-
-
 def stale_now(
     tree: BuildTree,
     times: FileTimes,
@@ -102,13 +88,15 @@ def stale_now(
     """Every target a ``make`` of ``tree`` would redo now, with all its reasons.
 
     ``pending`` holds the symbols syncconfig is about to touch, their stamps newer than
-    every target; by default those of :func:`pending_symbols` when ``.config`` is newer
-    than ``include/config/auto.conf`` (as make would run syncconfig), else none."""
+    every target. By default, when ``.config`` is newer than ``include/config/auto.conf``
+    (as make would run syncconfig), the symbols whose value differs between the two as
+    written (:func:`depgraph.parse.config.changed_values`; the CLI passes them as the
+    tree's own Kconfig resolves them, :func:`depgraph.configchange.pending_config`)."""
     if pending is None:
         pending = {}
         edited = times.mtimes([CONFIG, AUTO_CONF])
         if edited[CONFIG] > edited[AUTO_CONF]:
-            pending = pending_symbols(tree.config, tree.auto_conf)
+            pending = changed_values(tree.auto_conf, tree.config)
     cascade = Cascade(tree, text)
     targets = tree.targets
     live = [

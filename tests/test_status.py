@@ -14,7 +14,7 @@ from conftest import Build, redone, snapshot, touch
 
 from depgraph.loader import FileTimes, SourceReader, load_tree, locate
 from depgraph.parse.config import apply_assignments
-from depgraph.status import Status, pending_symbols, stale_now
+from depgraph.status import Status, stale_now
 
 
 def status_of(build: Build) -> Status:
@@ -125,12 +125,6 @@ def test_a_removed_dependency_changes_nothing(own_build: Build):
     unused.unlink()
     assert status_of(own_build).stale == ()
     assert make_redoes(own_build) == set()
-
-
-def test_pending_symbols_treat_unset_as_n():
-    config = {"CONFIG_A": "y", "CONFIG_B": "n", "CONFIG_C": "5"}
-    auto = {"CONFIG_A": "y", "CONFIG_C": "4", "CONFIG_D": "m"}
-    assert pending_symbols(config, auto) == {"CONFIG_C": ("4", "5"), "CONFIG_D": ("m", "n")}
 
 
 def test_cli_status_json(own_build: Build):

@@ -9,6 +9,7 @@ two files compare equal when kbuild would see the same value.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from depgraph.model import Diagnostic, ParseError
@@ -59,6 +60,17 @@ def parse_config(text: str, path: str = "<config>", *, strict: bool = False) -> 
             raise ParseError(diag)
         diagnostics.append(diag)
     return ConfigFile(values, lines, tuple(diagnostics))
+
+
+def changed_values(old: Mapping[str, str], new: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """``symbol -> (old, new)`` for every symbol whose value differs between two sets of
+    values (unset is ``n``), in symbol order: the symbols whose stamps syncconfig
+    touches when it moves the tree from ``old`` to ``new``."""
+    return {
+        symbol: (old.get(symbol, "n"), new.get(symbol, "n"))
+        for symbol in sorted(set(old) | set(new))
+        if old.get(symbol, "n") != new.get(symbol, "n")
+    }
 
 
 _ENV_CHECK = re.compile(r'^ifneq "\$\(([A-Za-z_][A-Za-z0-9_]*)\)" "(.*)"$')

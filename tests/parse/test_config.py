@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from depgraph.model import ParseError
-from depgraph.parse.config import parse_config
+from depgraph.parse.config import changed_values, parse_config
 
 DOT_CONFIG = """\
 #
@@ -49,3 +49,9 @@ def test_damaged_line_is_a_warning_with_line_number():
 def test_strict_raises():
     with pytest.raises(ParseError):
         parse_config("oops\n", strict=True)
+
+
+def test_changed_values_treat_unset_as_n():
+    config = {"CONFIG_A": "y", "CONFIG_B": "n", "CONFIG_C": "5"}
+    auto = {"CONFIG_A": "y", "CONFIG_C": "4", "CONFIG_D": "m"}
+    assert changed_values(auto, config) == {"CONFIG_C": ("4", "5"), "CONFIG_D": ("m", "n")}
