@@ -179,7 +179,8 @@ class Index:
 
     def add(self, target: Target, *, index_users: bool = True) -> int:
         """Store ``target`` (replacing any record of the same name) and index its users
-        (a cold load passes ``index_users=False`` and calls :meth:`rebuild_users` once)."""
+        (a cold load passes ``index_users=False`` and builds the reverse index once, with a
+        :class:`UsersBuilder`)."""
         intern = self.intern
         tid = intern(target.name)
         stamps = array("i")
@@ -212,12 +213,6 @@ class Index:
                 self.users[used] = array("i", (tid,))
             else:
                 insort(users, tid)
-
-    def rebuild_users(self) -> None:
-        """The reverse index from scratch, in one pass over every record."""
-        builder = UsersBuilder(self)
-        builder.add_rest()
-        builder.finish()
 
     def remove(self, tid: int) -> None:
         """Forget the record of target ``tid`` and its entries in the reverse index."""

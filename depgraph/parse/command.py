@@ -86,9 +86,6 @@ def split_command(command: str) -> list[str]:
     return command.replace(";", " ; ").replace("|", " | ").split()
 
 
-_split = split_command  # the name the parser and its tests have always used
-
-
 def _looks_like_path(word: str) -> bool:
     if not word or word.startswith(("-", "$", "`", "'", '"', "=")):
         return False
@@ -105,7 +102,7 @@ def _printf_prefix(fmt: str) -> str | None:
 
 def parse_command(command: str) -> CommandIO:
     """Split ``command`` into the files it reads, writes and runs; see the module doc."""
-    words = _split(command)
+    words = split_command(command)
     candidates: list[str] = []
     outputs: list[str] = []
     responses: list[str] = []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from depgraph.parse.cmdfile import parse_cmdfile
-from depgraph.parse.command import _split, parse_command
+from depgraph.parse.command import parse_command, split_command
 
 
 def test_builtin_archive_printf_xargs_form():
@@ -107,7 +107,7 @@ SHELL_SAMPLES = [
 
 @pytest.mark.parametrize("command", SHELL_SAMPLES)
 def test_split_matches_shlex_posix(command: str) -> None:
-    assert _split(command) == _shlex_words(command)
+    assert split_command(command) == _shlex_words(command)
 
 
 def test_split_matches_shlex_on_every_saved_command_of_the_fixtures() -> None:
@@ -117,10 +117,10 @@ def test_split_matches_shlex_on_every_saved_command_of_the_fixtures() -> None:
     ]
     assert len([c for c in commands if c]) > 30
     for command in commands:
-        assert _split(command) == _shlex_words(command), command
+        assert split_command(command) == _shlex_words(command), command
 
 
 @pytest.mark.parametrize("command", ["echo 'cut", 'echo "cut', "trailing\\"])
 def test_split_of_unbalanced_quotes_falls_back_to_plain_words(command: str) -> None:
     assert _shlex_words(command) is None
-    assert _split(command) == command.split()
+    assert split_command(command) == command.split()
