@@ -20,13 +20,13 @@ import zlib
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from depgraph.index import Index
 from depgraph.model import Diagnostic
 
 # Bump when what is stored changes meaning; a cache of another format is rebuilt.
-FORMAT = 5
+FORMAT = 6
 
 # A tree's cache file: a header, a pickle of the State, then the large integer columns
 # of its index raw (8-byte aligned). They are mapped, not read: a warm start unpickles a
@@ -36,9 +36,9 @@ _HEADER = struct.Struct("<16sIIQ")  # magic, FORMAT, number of columns, pickle l
 _RAW_FROM = 4096  # array items from which a column is stored raw
 
 
-@dataclass
-class CmdEntry:
-    """What one ``.cmd`` (or depfile) gave, and the size and mtime it had then."""
+class CmdEntry(NamedTuple):
+    """What one ``.cmd`` (or depfile) gave, and the size and mtime it had then. A tuple:
+    a cache holds thousands, and tuples unpickle three times faster than dataclasses."""
 
     size: int
     mtime_ns: int

@@ -71,6 +71,8 @@ class IncludeResolver:
         self._by_base: dict[str, list[str]] | None = None
         self._dirs: dict[tuple[tuple[str, str], ...], tuple[str, ...]] = {}
         self._candidates: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+        self._searched_memo: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+        self._named_memo: dict[str, list[str]] = {}
         self._files: dict[str, frozenset[str]] = {}
 
     def context(self, ident: str) -> Target | None:
@@ -166,11 +168,13 @@ class IncludeResolver:
         return self._text.mentions(file)
 
     def _basename_index(self) -> dict[str, list[str]]:
+        """Known files by their last path component (built once, and only when an include
+        is not found through the search directories)."""
         if self._by_base is None:
             index: dict[str, list[str]] = {}
             for ident in self._tree.users:
                 if "/" in ident or "." in ident:
-                    index.setdefault(ident.rsplit("/", 1)[-1], []).append(ident)
+                    index.setdefault(ident.rpartition("/")[2], []).append(ident)
             self._by_base = index
         return self._by_base
 
@@ -192,6 +196,17 @@ class IncludeResolver:
         key = (includer if inc.quoted else "", inc.name, dirs)
         found = self._candidates.get(key)
         if found is None:
+            found = self._candidates[key] = [
+                *self._searched(includer, inc, dirs),
+                *self._named(inc.name),
+            ]
+        return found
+
+    def _searched(self, includer: str, inc: Include, dirs: tuple[str, ...]) -> list[str]:
+        """The first candidates: next to the includer (quoted), then each of ``dirs``."""
+        key = (includer if inc.quoted else "", inc.name, dirs)
+        found = self._searched_memo.get(key)
+        if found is None:
             name = os.path.normpath(inc.name)
             found = []
             if inc.quoted:
@@ -202,20 +217,32 @@ class IncludeResolver:
             for directory in dirs:
                 joined = name if directory == "." else f"{directory}/{name}"
                 found.append(os.path.normpath(joined) if dotted else joined)
-            base = name.rsplit("/", 1)[-1]
-            found.extend(
+            self._searched_memo[key] = found
+        return found
+
+    def _named(self, raw: str) -> list[str]:
+        """The last candidates: known files whose path is, or ends with, the name."""
+        found = self._named_memo.get(raw)
+        if found is None:
+            name = os.path.normpath(raw)
+            suffix = "/" + name
+            found = self._named_memo[raw] = [
                 c
-                for c in self._basename_index().get(base, ())
-                if c == name or c.endswith("/" + name)
-            )
-            self._candidates[key] = found
+                for c in self._basename_index().get(name.rpartition("/")[2], ())
+                if c == name or c.endswith(suffix)
+            ]
         return found
 
     def resolve(
         self, includer: str, inc: Include, files: Container[str], dirs: tuple[str, ...]
     ) -> str | None:
-        """The file of ``files`` (a target's own list) an ``#include`` names."""
-        for candidate in self.candidates(includer, inc, dirs):
+        """The file of ``files`` (a target's own list) an ``#include`` names: the first of
+        :meth:`candidates` there. The known-files fallback is looked at only when the
+        search directories give none (most includes resolve without it)."""
+        for candidate in self._searched(includer, inc, dirs):
+            if candidate in files:
+                return candidate
+        for candidate in self._named(inc.name):
             if candidate in files:
                 return candidate
         return None

@@ -17,7 +17,7 @@ from bisect import bisect_left, insort
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, filterfalse, repeat
 from typing import Any, TypeVar
 
 from depgraph.model import NodeKind, Target
@@ -99,10 +99,9 @@ class _Lazy(MutableMapping[int, _V]):
             self._gone.add(key)
 
     def __iter__(self) -> Iterator[int]:
-        yield from self._made
-        for key in self._rows:
-            if key not in self._made and key not in self._gone:
-                yield key
+        made, gone = self._made, self._gone
+        rest = filterfalse(made.__contains__, self._rows)  # driven from C: 30,000 keys
+        return chain(made, filterfalse(gone.__contains__, rest) if gone else rest)
 
     def __len__(self) -> int:
         extra = sum(1 for key in self._rows if key not in self._made and key not in self._gone)
@@ -459,8 +458,7 @@ class UsersView(Mapping[str, list[str]]):
         return tid is not None and tid in self._index.users
 
     def __iter__(self) -> Iterator[str]:
-        names = self._index.names
-        return (names[tid] for tid in self._index.users)
+        return map(self._index.names.__getitem__, self._index.users)
 
     def __len__(self) -> int:
         return len(self._index.users)

@@ -19,7 +19,6 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from operator import attrgetter
 
 from depgraph import __version__, cache
 from depgraph.index import (
@@ -167,11 +166,13 @@ def _external_module_layout(
 
 def _scan(directory: str) -> Iterator[tuple[str, int, int]]:
     """Every ``.<target>.cmd`` and ``.<target>.d`` file below ``directory`` with its size
-    and mtime, in sorted order (symlinks such as ``source``, and ``.git``, are not
-    followed). Every warm start runs this over tens of thousands of files: names are
-    filtered before anything is stat'ed, and directories come from scandir's own type."""
+    and mtime, in the order the directories list them (symlinks such as ``source``, and
+    ``.git``, are not followed). Every warm start runs this over tens of thousands of
+    files: names are filtered before anything is stat'ed, directories come from
+    scandir's own type, and nothing is sorted (callers sort what they keep)."""
     try:
-        entries = sorted(os.scandir(directory), key=_NAME)
+        with os.scandir(directory) as listing:
+            entries = list(listing)
     except OSError:
         return
     subdirs: list[str] = []
@@ -194,13 +195,8 @@ def _scan(directory: str) -> Iterator[tuple[str, int, int]]:
         yield from _scan(subdir)
 
 
-_NAME = attrgetter("name")
-
-
-def _walk_cmd_files(directory: str) -> Iterator[str]:
-    for path, _, _ in _scan(directory):
-        if path.endswith(".cmd"):
-            yield path
+def _walk_cmd_files(directory: str) -> list[str]:
+    return sorted(path for path, _, _ in _scan(directory) if path.endswith(".cmd"))
 
 
 _SOURCE_SUFFIXES = (".c", ".S", ".s", ".cc", ".cpp", ".rs")
@@ -389,6 +385,7 @@ def load_tree(
         entry = state.entries.get(rel)
         if entry is None or entry.size != size or entry.mtime_ns != mtime:
             changed.append((rel, path, size, mtime))
+    changed.sort()  # ids, and so the cache, come out the same whatever order the walk had
     removed = [rel for rel in state.entries if rel not in seen]
     for rel in removed:
         gone = state.entries.pop(rel)
@@ -564,9 +561,9 @@ def _merge_part(
         record.source = remap[record.source] if record.source >= 0 else -1
         index.records[remap[tid]] = record
     for rel, entry in entries.items():
-        if entry.target >= 0:
-            entry.target = remap[entry.target]
-        state.entries[rel] = entry
+        state.entries[rel] = (
+            entry._replace(target=remap[entry.target]) if entry.target >= 0 else entry
+        )
 
 
 def _load_cmd(

@@ -86,3 +86,29 @@ def test_depgraph_writes_nothing_into_the_tree(sample_build: Build):
     assert run("why-rebuild", "-C", str(sample_build.obj), "--json", str(header)).returncode == 0
     assert snapshot(sample_build.obj) == before_obj
     assert snapshot(sample_build.src) == before_src
+
+
+def test_a_subcommand_imports_only_its_own_module(sample_build: Build, tmp_path):
+    """Start-up is part of every answer: a file question must not import the other
+    subcommands, the configuration readers or networkx; ``--help`` still lists them all."""
+    code = (
+        "import sys, contextlib, io\n"
+        "from depgraph.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(sys.argv[1:])\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith(('depgraph', 'networkx'))))\n"
+    )
+    argv = ["why-rebuild", "-C", str(sample_build.obj), "--json", "include/linux/kernel.h"]
+    env = dict(os.environ, DEPGRAPH_CACHE_DIR=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True,
+                            text=True, env=env, check=True)  # fmt: skip
+    status, modules = result.stdout.split(" ", 1)
+    assert status == "0", result.stderr
+    assert "depgraph.cli.why" in modules and "depgraph.query" in modules
+    for unwanted in ("depgraph.cli.status", "depgraph.cli.watch", "depgraph.cli.diff",
+                     "depgraph.watch", "depgraph.configchange", "depgraph.kconfig",
+                     "depgraph.makefiles", "networkx"):  # fmt: skip
+        assert f"'{unwanted}'" not in modules, unwanted
+    listing = run("--help").stdout
+    for name in ("why-rebuild", "status", "watch", "graph", "top", "compile-commands", "diff"):
+        assert name in listing

@@ -66,13 +66,13 @@ def run(args: argparse.Namespace, cwd: str) -> int:
     if not args.changes and not args.config:
         raise UsageError("give a CHANGE or --config FILE")
     layout, tree, reader = load(args, cwd)
-    # Only a configuration question pays for importing the Kconfig and Makefile readers.
-    from depgraph.configchange import config_change, parse_assignment
-
     changes: list[Change] = []
     assignments: dict[str, str] = {}
     for raw in args.changes:
         if raw.startswith("CONFIG_") and "=" in raw:
+            # Only a configuration question pays for importing its readers.
+            from depgraph.configchange import parse_assignment
+
             symbol, value = parse_assignment(raw)
             assignments[symbol] = value
         elif raw.startswith("CONFIG_"):
@@ -82,6 +82,8 @@ def run(args: argparse.Namespace, cwd: str) -> int:
             changes.append(resolve_change(tree, ident, reader.exists(ident)))
     config: ConfigAnswer | None = None
     if assignments or args.config:
+        from depgraph.configchange import config_change
+
         new_config = _read_config(args.config, cwd) if args.config else None
         config = config_change(
             tree,
