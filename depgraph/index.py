@@ -46,7 +46,10 @@ def _pack(arrays: Iterable[array]) -> tuple[array, array]:
     offsets = array("q", [0])
     flat = array("i")
     for item in arrays:
-        flat.extend(item)
+        if type(item) is list:
+            flat.fromlist(item)  # twice as fast as extend() for a list
+        else:
+            flat.extend(item)
         offsets.append(len(flat))
     return offsets, flat
 
@@ -58,6 +61,37 @@ def _ints(ids: array | memoryview) -> array:
     copy = array("i")
     copy.frombytes(ids.cast("B"))
     return copy
+
+
+def record_maker(columns: Mapping[str, Any]) -> Callable[[int], Record]:
+    """Row -> :class:`Record` of the packed columns of :meth:`Index.__getstate__`."""
+    kinds, cmd_files, commands = columns["kinds"], columns["cmd_files"], columns["commands"]
+    lines, sources = columns["lines"], columns["sources"]
+    (deps_at, deps), (stamps_at, stamps), (inputs_at, inputs) = (
+        columns["deps"],
+        columns["stamps"],
+        columns["inputs"],
+    )
+
+    def record(row: int) -> Record:
+        return Record(
+            kinds[row], cmd_files[row], commands[row], lines[row], sources[row],
+            _ints(deps[deps_at[row] : deps_at[row + 1]]),
+            _ints(stamps[stamps_at[row] : stamps_at[row + 1]]),
+            _ints(inputs[inputs_at[row] : inputs_at[row + 1]]),
+        )  # fmt: skip
+
+    return record
+
+
+def users_maker(columns: Mapping[str, Any]) -> Callable[[int], array]:
+    """Row -> users array of the packed columns of :meth:`Index.__getstate__`."""
+    users_at, users = columns["users"]
+
+    def users_of(row: int) -> array:
+        return _ints(users[users_at[row] : users_at[row + 1]])
+
+    return users_of
 
 
 class _Lazy(MutableMapping[int, _V]):
@@ -145,29 +179,8 @@ class Index:
         access, so a query reads only the pages it needs."""
         self.names = state["names"]
         self.ids = dict(zip(self.names, range(len(self.names)), strict=True))
-        kinds, cmd_files, commands = state["kinds"], state["cmd_files"], state["commands"]
-        lines, sources = state["lines"], state["sources"]
-        (deps_at, deps), (stamps_at, stamps), (inputs_at, inputs) = (
-            state["deps"],
-            state["stamps"],
-            state["inputs"],
-        )
-
-        def record(row: int) -> Record:
-            return Record(
-                kinds[row], cmd_files[row], commands[row], lines[row], sources[row],
-                _ints(deps[deps_at[row] : deps_at[row + 1]]),
-                _ints(stamps[stamps_at[row] : stamps_at[row + 1]]),
-                _ints(inputs[inputs_at[row] : inputs_at[row + 1]]),
-            )  # fmt: skip
-
-        users_at, users = state["users"]
-
-        def users_of(row: int) -> array:
-            return _ints(users[users_at[row] : users_at[row + 1]])
-
-        self.records = _Lazy(state["tids"], record)
-        self.users = _Lazy(state["used"], users_of)
+        self.records = _Lazy(state["tids"], record_maker(state))
+        self.users = _Lazy(state["used"], users_maker(state))
 
     def intern(self, name: str) -> int:
         found = self.ids.get(name)
@@ -379,6 +392,20 @@ class UsersBuilder:
             # map() drives the appends from C: millions of entries on a large tree.
             for used in (record.deps, record.inputs, record.stamps[0::2]):
                 deque(map(list.append, map(lists, used), tids_), maxlen=0)
+
+    def take(self, columns: Mapping[str, Any]) -> None:
+        """Take a pass another process made: the packed ``used`` and ``users`` columns of
+        :meth:`Index.__getstate__`, in this index's ids, for the records of its ``tids``
+        (which must be this index's records already)."""
+        found = self._found
+        if self._done:
+            self._starts.append(list(map(len, found)))
+        found.extend([] for _ in range(len(self._index.names) - len(found)))
+        records = self._index.records
+        self._done.update((tid, records[tid]) for tid in columns["tids"])
+        at, flat = columns["users"]
+        for row, used in enumerate(columns["used"]):
+            found[used].extend(flat[at[row] : at[row + 1]])
 
     def add_rest(self) -> None:
         """Index the records no earlier pass did."""

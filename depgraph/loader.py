@@ -17,8 +17,10 @@ import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
-from itertools import chain
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from depgraph import __version__, cache
 from depgraph.index import (
@@ -29,6 +31,7 @@ from depgraph.index import (
     TargetsView,
     UsersBuilder,
     UsersView,
+    record_maker,
 )
 from depgraph.kbuild import (
     ALSO_WRITTEN,
@@ -44,6 +47,9 @@ from depgraph.parse.config import parse_config
 from depgraph.parse.depfile import parse_depfile
 from depgraph.parse.source import Include, Mention, scan_config_mentions, scan_includes
 from depgraph.paths import PathNormaliser
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 _SKIP_DIRS = frozenset({".git", "source", ".tmp_versions"})
 _O_MAKEFILE_INCLUDE = re.compile(r"^include\s+(\S+)/Makefile\s*$", re.M)
@@ -273,6 +279,9 @@ class _StampNames:
         return symbol
 
 
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
 class _Ids:
     """Raw spellings -> index ids, memoised. A kernel repeats each header's spelling in
     thousands of ``.cmd`` files: ``map(dict.get, …)`` turns the repeats into lookups run
@@ -284,8 +293,8 @@ class _Ids:
         self._index = index
         self._files: dict[str, int] = {}
         self._stamps: dict[str, int] = {}
-        self._group_file: dict[str, int] = {}
-        self._group_stamps: dict[str, list[int]] = {}
+        # group -> the bytes of its file id, and of its stamp pairs
+        self._groups: dict[str, tuple[bytes, bytes]] = {}
         self.dropped = [index.intern(d) for d in sorted(DROPPED_DEPS)]
 
     def file(self, raw: str) -> int:
@@ -300,25 +309,27 @@ class _Ids:
             got = [self.file(raw) if v is None else v for raw, v in zip(raws, got, strict=True)]
         return got  # type: ignore[return-value]
 
-    def groups(self, groups: list[str]) -> tuple[list[int], list[int]] | None:
+    def groups(self, groups: list[str]) -> tuple[array, array] | None:
         """The file ids and the flat (symbol, file) stamp pairs of the file groups of
         :func:`parse_grouped` (all but the first); None if one is not in fixdep's layout.
-        Each distinct group is read once: the rest are look-ups run from C."""
-        files = list(map(self._group_file.get, groups))
-        if None in files:
+        Each distinct group is read once and kept as the bytes of its ids: the rest is
+        one look-up a group and two byte joins, all run from C."""
+        got = list(map(self._groups.get, groups))
+        if None in got:
             for group in set(groups):
-                if group in self._group_file:
+                if group in self._groups:
                     continue
                 read = read_group(group)
                 if read is None or not read[0]:
                     return None
                 file = self.file(read[0])
-                self._group_file[group] = file
-                self._group_stamps[group] = [
-                    v for symbol in self.stamps(read[1]) for v in (symbol, file)
-                ]
-            files = list(map(self._group_file.__getitem__, groups))
-        return files, list(chain.from_iterable(map(self._group_stamps.__getitem__, groups)))
+                pairs = array("i", [v for symbol in self.stamps(read[1]) for v in (symbol, file)])
+                self._groups[group] = (array("i", [file]).tobytes(), pairs.tobytes())
+            got = list(map(self._groups.__getitem__, groups))
+        files, stamps = array("i"), array("i")
+        files.frombytes(b"".join(map(_FIRST, got)))
+        stamps.frombytes(b"".join(map(_SECOND, got)))
+        return files, stamps
 
     def stamps(self, raws: Sequence[str]) -> list[int]:
         got = list(map(self._stamps.get, raws))
@@ -472,15 +483,15 @@ _REWRITE_FROM = 64  # changed files since the cache was written before it is rew
 _REWRITE_AFTER = 0.03  # seconds of re-reading changed files after which it is rewritten
 _PARALLEL_FROM = 2000  # .cmd files a cold load must read before a second process pays
 _MAX_WORKERS = 4
-# The parent parses a share of its own while the workers parse theirs, then maps their
-# ids into its index; its share is smaller by about the time that mapping takes.
-_PARENT_SHARE = 1.3
+# The parent parses a share of its own while the workers parse theirs. A worker then
+# moves its share into the parent's ids and indexes its users, which costs it more than
+# the parent's indexing of its own share and taking the worker's: its share is smaller.
+_PARENT_SHARE = 1.1
 
 _Job = tuple[list[tuple[str, str, int, int]], Layout, set[str]]
-_Part = tuple[list[str], dict[int, Record], dict[str, cache.CmdEntry], set[str]]
 
 
-def _parse_part(job: _Job) -> _Part:
+def _parse_part(job: _Job) -> tuple[Index, dict[str, cache.CmdEntry], set[str]]:
     """A worker's share of a cold load, interned into an index of its own."""
     chunk, layout, known = job
     norm = PathNormaliser(layout.objtree, layout.srctree)
@@ -489,7 +500,66 @@ def _parse_part(job: _Job) -> _Part:
     entries = {
         rel: _load_cmd(rel, path, size, mtime, ids, index, True) for rel, path, size, mtime in chunk
     }
-    return index.names, index.records, entries, norm.in_objtree
+    return index, entries, norm.in_objtree
+
+
+@dataclass
+class _Part:
+    """A worker's share in the parent's ids: the names the parent lacks (they take the
+    ids after its own, in this order), the records and the users they give as packed
+    columns (:meth:`Index.__getstate__`), and the ``.cmd`` entries."""
+
+    new_names: list[str]
+    columns: dict[str, Any]
+    entries: dict[str, cache.CmdEntry]
+    generated: set[str]
+
+
+def _in_parent_ids(
+    index: Index, entries: dict[str, cache.CmdEntry], generated: set[str], names: list[str]
+) -> _Part:
+    """A worker's parsed share moved into the ids of the parent's ``names``, with the
+    reverse index of its records built there: the worker does this while the parent
+    indexes its own share, so the parent's part of the merge is a few list extends."""
+    ids = dict(zip(names, range(len(names)), strict=True))
+    new_names: list[str] = []
+    remap: list[int] = []
+    for name in index.names:
+        found = ids.get(name)
+        if found is None:
+            found = len(names) + len(new_names)
+            new_names.append(name)
+        remap.append(found)
+    get = remap.__getitem__
+    moved = Index()
+    moved.names = names + new_names  # UsersBuilder needs only their number
+    for tid, record in index.records.items():
+        record.deps = array("i", map(get, record.deps))
+        record.stamps = array("i", map(get, record.stamps))
+        record.inputs = array("i", map(get, record.inputs))
+        record.source = remap[record.source] if record.source >= 0 else -1
+        moved.records[remap[tid]] = record
+    users = UsersBuilder(moved)
+    users.add_rest()
+    users.finish()
+    columns = moved.__getstate__()
+    del columns["names"]
+    entries = {
+        rel: entry._replace(target=remap[entry.target]) if entry.target >= 0 else entry
+        for rel, entry in entries.items()
+    }
+    return _Part(new_names, columns, entries, generated)
+
+
+def _worker(conn: Connection, job: _Job) -> None:
+    """A worker process: parse a share; then, sent the parent's names once the parent is
+    ready for this share, move it into the parent's ids and send it back."""
+    try:
+        index, entries, generated = _parse_part(job)
+        names = conn.recv()
+        conn.send(_in_parent_ids(index, entries, generated, names))
+    finally:
+        conn.close()
 
 
 def _parse_in_workers(
@@ -503,67 +573,116 @@ def _parse_in_workers(
     users: UsersBuilder,
 ) -> None:
     """Parse a cold tree's ``.cmd`` files in ``workers`` processes, this one included
-    (parsing is most of a cold load, and pure). Each worker interns into its own index;
-    this process parses the first share straight into its own, then maps the workers'
-    ids into it, array by array, in the order of the shares (so ids, and the cache, come
-    out the same every time). While it waits for them, it indexes the users of its own
-    share. Falls back to one process where forking fails."""
+    (parsing is most of a cold load, and pure). This process parses the first share
+    straight into its index, then sends its names to the first worker and indexes the
+    users of its own share while that worker moves its share into those ids (and indexes
+    its users there); the next worker is sent the names after that, and so on, so ids,
+    and the cache, come out the same every time. A worker that cannot be started or
+    dies has its share parsed here."""
     import multiprocessing
 
     index = state.index
     ids = _Ids(norm, _StampNames(known), index)
-    weight = _PARENT_SHARE / (_PARENT_SHARE + workers - 1)
-    own = round(len(cmds) * weight)
-    size = -(-(len(cmds) - own) // (workers - 1))
-    jobs: list[_Job] = [(cmds[i : i + size], layout, known) for i in range(own, len(cmds), size)]
+    cuts = _shares(cmds, workers)
+    own = cuts[0]
+    ends = [*cuts[1:], len(cmds)]
+    jobs: list[_Job] = [
+        (cmds[start:end], layout, known) for start, end in zip(cuts, ends, strict=True)
+    ]
     done = 0
-
-    def parse_own() -> None:
-        nonlocal done
-        for rel, path, size, mtime in cmds[:own]:
+    started: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    try:
+        context = multiprocessing.get_context("fork")
+        for job in jobs:
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_worker, args=(theirs, job), daemon=True)
+            process.start()
+            theirs.close()
+            started.append((process, mine))
+    except (OSError, ValueError):
+        pass
+    try:
+        for rel, path, size, mtime in [*cmds[:own], *_unstarted(jobs, len(started))]:
             state.entries[rel] = _load_cmd(rel, path, size, mtime, ids, index, True)
             done += 1
             if progress is not None and done % 64 == 0:
                 progress(done, len(cmds))
+        own_tids = [e.target for e in state.entries.values() if e.target >= 0]
+        for number, ((_, conn), job) in enumerate(zip(started, jobs, strict=False)):
+            # The names go out from a thread: a large send blocks until the worker has
+            # parsed its share and reads it, and this process has its own users to index.
+            sender = threading.Thread(target=_send, args=(conn, list(index.names)), daemon=True)
+            sender.start()
+            if number == 0:
+                users.add(own_tids)
+            part = _receive(conn)
+            sender.join()
+            if part is None:  # the worker died: its share is read here
+                for rel, path, size, mtime in job[0]:
+                    state.entries[rel] = _load_cmd(rel, path, size, mtime, ids, index, True)
+            else:
+                _merge_part(index, state, users, part)
+                norm.in_objtree.update(part.generated)
+            done += len(job[0])
+            if progress is not None:
+                progress(done, len(cmds))
+    finally:
+        for process, conn in started:
+            conn.close()
+            if process.is_alive():
+                process.terminate()
+            process.join()
 
+
+def _shares(cmds: list[tuple[str, str, int, int]], workers: int) -> list[int]:
+    """Where the shares of ``workers`` processes begin (after this process's, which
+    begins at 0), cut by bytes, which is what parsing costs (a kernel's ``.cmd`` files
+    run from a few hundred bytes to a megabyte): this process's share weighs
+    :data:`_PARENT_SHARE` times a worker's."""
+    total = sum(c[2] for c in cmds) or 1
+    weights = [_PARENT_SHARE] + [1.0] * (workers - 1)
+    goal, cuts, done = 0.0, [], 0
+    position = 0
+    for weight in weights[:-1]:
+        goal += total * weight / sum(weights)
+        while position < len(cmds) and done + cmds[position][2] / 2 < goal:
+            done += cmds[position][2]
+            position += 1
+        cuts.append(position)
+    return cuts
+
+
+def _unstarted(jobs: list[_Job], started: int) -> Iterator[tuple[str, str, int, int]]:
+    for chunk, _, _ in jobs[started:]:
+        yield from chunk
+
+
+def _send(conn: Connection, names: list[str]) -> None:
+    with suppress(OSError):  # the worker died: _receive says so
+        conn.send(names)
+
+
+def _receive(conn: Connection) -> _Part | None:
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers - 1) as pool:
-            parts = pool.imap(_parse_part, jobs)
-            parse_own()
-            users.add(t for rel, _, _, _ in cmds[:own] if (t := state.entries[rel].target) >= 0)
-            for names, records, entries, generated in parts:
-                _merge_part(index, state, names, records, entries)
-                norm.in_objtree.update(generated)
-                done += len(entries)
-                if progress is not None:
-                    progress(done, len(cmds))
-    except (OSError, ValueError):
-        for rel, path, size, mtime in cmds[own:]:
-            state.entries[rel] = _load_cmd(rel, path, size, mtime, ids, index, True)
-        if not done:
-            parse_own()
+        part = conn.recv()
+    except (EOFError, OSError):
+        return None
+    return part if isinstance(part, _Part) else None
 
 
-def _merge_part(
-    index: Index,
-    state: cache.State,
-    names: list[str],
-    records: dict[int, Record],
-    entries: dict[str, cache.CmdEntry],
-) -> None:
-    remap = list(map(index.intern, names))
-    get = remap.__getitem__
-    for tid, record in records.items():
-        record.deps = array("i", map(get, record.deps))
-        record.stamps = array("i", map(get, record.stamps))
-        record.inputs = array("i", map(get, record.inputs))
-        record.source = remap[record.source] if record.source >= 0 else -1
-        index.records[remap[tid]] = record
-    for rel, entry in entries.items():
-        state.entries[rel] = (
-            entry._replace(target=remap[entry.target]) if entry.target >= 0 else entry
-        )
+def _merge_part(index: Index, state: cache.State, users: UsersBuilder, part: _Part) -> None:
+    """Take a worker's share, already in this index's ids."""
+    base = len(index.names)
+    for name in part.new_names:
+        index.intern(name)
+    if len(index.names) != base + len(part.new_names):
+        raise AssertionError("a worker's names are not new to the parent")
+    make = record_maker(part.columns)
+    records = index.records
+    for row, tid in enumerate(part.columns["tids"]):
+        records[tid] = make(row)
+    state.entries.update(part.entries)
+    users.take(part.columns)
 
 
 def _load_cmd(
@@ -607,14 +726,14 @@ def _load_cmd(
             stamp_pairs = [v for pair in zip(symbols, files, strict=True) for v in pair]
     elif source_stamps:
         firsts = [v for symbol in ids.stamps(source_stamps) for v in (symbol, source)]
-        stamp_pairs = firsts + stamp_pairs
-    deps = array("i", all_deps)
+        stamp_pairs = array("i", firsts) + stamp_pairs
+    deps = all_deps if isinstance(all_deps, array) else array("i", all_deps)
     for dropped in ids.dropped:
         while dropped in deps:
             deps.remove(dropped)
     deps.extend(ids.files([p for p in record.extra_prereqs if not p.startswith("$")]))
     # A stamp listed under a source the file does not name (-1) has no file to go with.
-    stamps = array("i", stamp_pairs)
+    stamps = stamp_pairs if isinstance(stamp_pairs, array) else array("i", stamp_pairs)
     if source < 0 and -1 in stamps[1::2]:
         pairs = zip(stamps[0::2], stamps[1::2], strict=True)
         stamps = array("i", [v for pair in pairs if pair[1] >= 0 for v in pair])

@@ -9,10 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import SAMPLE, Build, redone, snapshot, touch
 
 from depgraph.loader import load_tree, locate
-from depgraph.model import NodeKind
+from depgraph.model import BuildTree, NodeKind
 
 
 def load(build: Build):
@@ -130,25 +131,52 @@ def test_gcc_depfile_not_yet_converted_by_fixdep_becomes_a_target(own_build: Bui
     assert extra.command == ""
 
 
-def test_parallel_cold_load_gives_the_same_tree(sample_build: Build, monkeypatch):
-    """A large cold load parses in several processes; it must give exactly the tree one
-    process gives (forced here on sample_tree, which is below the threshold)."""
+def _assert_same_tree(together: BuildTree, alone: BuildTree) -> None:
+    assert {n: together.targets[n] for n in together.targets} == {
+        n: alone.targets[n] for n in alone.targets
+    }
+    # The same ids in the same order, so each users list is in the same (id) order too.
+    assert dict(together.users.items()) == dict(alone.users.items())
+    assert together.stale == alone.stale and together.generated == alone.generated
+
+
+@pytest.mark.parametrize("cpus", [2, 3])
+def test_parallel_cold_load_gives_the_same_tree(sample_build: Build, monkeypatch, cpus):
+    """A large cold load parses in several processes (one worker on two cores, a chain
+    of two on three); it must give exactly the tree one process gives (forced here on
+    sample_tree, which is below the threshold)."""
+    from depgraph import loader
+
+    layout = locate(str(sample_build.obj), {}, "/")
+    alone = load_tree(layout)
+    monkeypatch.setattr(loader, "_PARALLEL_FROM", 1)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: cpus)
+    merged = []
+    real_merge = loader._merge_part
+    monkeypatch.setattr(loader, "_merge_part", lambda *a: merged.append(1) or real_merge(*a))
+    calls: list[tuple[int, int]] = []
+    together = load_tree(layout, progress=lambda d, t: calls.append((d, t)))
+    assert len(merged) == cpus - 1  # every worker's share came from the worker
+    assert calls and calls[-1][0] == calls[-1][1] == alone.cmd_files
+    _assert_same_tree(together, alone)
+
+
+def test_a_worker_that_dies_has_its_share_read_by_the_parent(sample_build: Build, monkeypatch):
     from depgraph import loader
 
     layout = locate(str(sample_build.obj), {}, "/")
     alone = load_tree(layout)
     monkeypatch.setattr(loader, "_PARALLEL_FROM", 1)
     monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
-    calls: list[tuple[int, int]] = []
-    together = load_tree(layout, progress=lambda d, t: calls.append((d, t)))
-    assert calls and calls[-1][0] == calls[-1][1] == alone.cmd_files
-    assert {n: together.targets[n] for n in together.targets} == {
-        n: alone.targets[n] for n in alone.targets
-    }
-    assert {k: sorted(v) for k, v in together.users.items()} == {
-        k: sorted(v) for k, v in alone.users.items()
-    }
-    assert together.stale == alone.stale and together.generated == alone.generated
+
+    def dies(*args):
+        os._exit(3)  # in the worker, after fork: as if it were killed
+
+    monkeypatch.setattr(loader, "_in_parent_ids", dies)
+    merged = []
+    monkeypatch.setattr(loader, "_merge_part", lambda *a: merged.append(1))
+    _assert_same_tree(load_tree(layout), alone)
+    assert merged == []
 
 
 def test_no_worker_processes_while_other_threads_run(sample_build: Build, monkeypatch):

@@ -88,8 +88,11 @@ def parse_grouped(text: str, path: str = "<cmd>") -> tuple[CmdFile, list[str]] |
     if at < 0 or "\r" in text or "\x00" in text or _GLUE in text:
         return None
     eol = text.find("\n", at + 1)
-    end = text.find("\n\n", eol)
-    if eol < 0 or end < 0 or text[eol - 2 : eol] != " \\" or text[end - 2 : end] != " \\":
+    # The list ends at the last " \\" line before a blank line: looked for from the end,
+    # since the list is most of the file (a blank line inside it makes a group that
+    # read_group refuses, as it refuses anything after the list that is not fixdep's).
+    end = text.rfind(" \\\n\n", eol) + 2
+    if eol < 0 or end < 2 or text[eol - 2 : eol] != " \\":
         return None
     # fixdep writes "  FILE \\\n" and "    $(wildcard include/config/SYM) \\\n".
     glued = (" \\\n" + text[eol + 1 : end - 2]).replace(" \\\n    $(wildcard ", _GLUE)
