@@ -34,7 +34,8 @@ from depgraph.parse.source import Include, Mention
 from depgraph.paths import PathNormaliser
 
 # "-I dir", "-Idir", "-isystem dir", …: the options that make gcc's include search path.
-_INCLUDE_FLAG = re.compile(r"(?:^|\s)(-iquote|-isystem|-idirafter|-I)\s*([^\s-][^\s]*)")
+# Starts with a literal, so the engine skips to each "-"; a flag must begin a word.
+_INCLUDE_FLAG = re.compile(r"-(iquote|isystem|idirafter|I)\s*([^\s-]\S*)")
 _FLAG_ORDER = {"-iquote": 0, "-I": 1, "-isystem": 1, "-idirafter": 2}
 
 
@@ -59,6 +60,16 @@ class IncludeEdge:
     includer: str
     line: int
     text: str
+
+
+def include_flags(command: str) -> tuple[tuple[str, str], ...]:
+    """The ``-I``/``-iquote``/``-isystem``/``-idirafter`` flags of a command with their
+    directories, in command order."""
+    return tuple(
+        ("-" + match[1], match[2])
+        for match in _INCLUDE_FLAG.finditer(command)
+        if match.start() == 0 or command[match.start() - 1].isspace()
+    )
 
 
 class IncludeResolver:
@@ -181,7 +192,7 @@ class IncludeResolver:
     def search_dirs(self, target: Target) -> tuple[str, ...]:
         """The target's include directories as ids, in gcc's search order
         (``-iquote``, then ``-I``/``-isystem``, then ``-idirafter``)."""
-        flags = tuple(_INCLUDE_FLAG.findall(target.command))
+        flags = include_flags(target.command)
         found = self._dirs.get(flags)
         if found is None:
             ranked = sorted(enumerate(flags), key=lambda f: (_FLAG_ORDER[f[1][0]], f[0]))

@@ -285,6 +285,7 @@ class _Explainer:
         self._absorbed: set[str] = set()
         self._absorbed_ids: set[int] = set()
         self._absorbed_targets: set[str] = set()
+        self._wide: dict[str, bool] = {}
 
     def include_chain(self, target: Target, header: str) -> tuple[Step, ...]:
         """Shortest ``#include`` chain from the target's source (or a file forced in with
@@ -296,7 +297,10 @@ class _Explainer:
         dirs = self._includes.search_dirs(target)
         # The shared reverse search reads every file of every object that lists the
         # header: worth it for many objects, not for a handful (each stops early alone).
-        if len(self._tree.users.get(header, ())) > _SHARED_SEARCH_FROM:
+        wide = self._wide.get(header)
+        if wide is None:  # asked once per object of the answer: thousands for a wide header
+            wide = self._wide[header] = len(self._tree.users.get(header, ())) > _SHARED_SEARCH_FROM
+        if wide:
             walked = self._walk(target.source, roots, header, files, dirs)
             if walked is not None:
                 return walked
@@ -384,15 +388,17 @@ class _Explainer:
         files = files.as_set()  # O(1) look-ups for the many this search makes
         parent: dict[str, Step | None] = dict.fromkeys(roots)
         queue = deque(roots)
-        while queue:
+        # Stops as soon as the header is found: its first finder is its parent, so the
+        # chain is the one a search to the end of that level would give.
+        while queue and header not in parent:
             current = queue.popleft()
-            if current == header:
-                break
             for inc in self._text.includes(current):
                 found = self._includes.resolve(current, inc, files, dirs)
                 if found is None or found in parent:
                     continue
                 parent[found] = Step(current, inc.line, inc.directive, found)
+                if found == header:
+                    break
                 queue.append(found)
         if header not in parent:
             return ()

@@ -4,9 +4,13 @@ why-rebuild prints."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
 from conftest import Build
 
-from depgraph.includes import IncludeEdge, IncludeResolver
+from depgraph.includes import IncludeEdge, IncludeResolver, include_flags
 from depgraph.loader import SourceReader, load_tree, locate
 from depgraph.model import BuildTree
 from depgraph.query import Change, why_rebuild
@@ -98,3 +102,24 @@ def test_chains_hold_every_chain_why_rebuild_prints(sample_build: Build):
                 assert {(s.to, s.file, s.line) for s in reason.chain} <= hops, rebuild.target
                 checked += 1
     assert checked > 50
+
+
+_WORD_FLAG = re.compile(r"(?:^|\s)(-iquote|-isystem|-idirafter|-I)\s*([^\s-][^\s]*)")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        *(
+            path.read_text().split("\n", 1)[0]
+            for path in sorted((Path(__file__).parent / "fixtures/kbuild").glob("*.cmd"))
+        ),
+        "gcc -I include -Iarch/x86/include -iquote . -isystem /usr/lib/gcc/include -c a.c",
+        "gcc -idirafter late -I  spaced x-Inot -Ia-b -I-nope -I",
+        "-Ifirst gcc\t-I\ttabbed",
+    ],
+)
+def test_include_flags_are_the_words_a_plain_scan_finds(command: str):
+    """The fast scan (a literal first, the word start checked after) finds exactly the
+    flags that begin a word, as a scan that looks at every position does."""
+    assert include_flags(command) == tuple(_WORD_FLAG.findall(command))
