@@ -80,12 +80,13 @@ def read_floor(tree: Path) -> tuple[float, int, int]:
 def install(into: Path) -> Path:
     """This checkout, installed plainly (not editable) into a fresh venv under ``into``."""
     venv = into / "venv"
-    subprocess.run([PYTHON, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
+    for argv in (
+        [PYTHON, "-m", "venv", str(venv)],
         [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(ROOT)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    ):
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(argv)}\n{done.stderr}")
     return venv / "bin" / "depgraph"
 
 
