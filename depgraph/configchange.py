@@ -184,7 +184,7 @@ def config_change(
     requested = dict(assignments or {})
     notes: list[str] = []
     if config_text is None:
-        config_text = _read(os.path.join(objtree, ".config"))
+        config_text = read_file(os.path.join(objtree, ".config"))
         if config_pending(objtree):
             notes.append(
                 ".config was edited since the last build; its edits are part of this answer"
@@ -223,12 +223,14 @@ def config_change(
     return ConfigAnswer(changed, refused, resolved.program, answer, (*notes, *answer.notes))
 
 
-def _read(path: str) -> str:
+def read_file(path: str, shown: str | None = None) -> str:
+    """The text of a ``.config``-format file; one error line naming it (as ``shown``, say
+    the path a user typed) when it cannot be read."""
     try:
         with open(path, encoding="utf-8", errors="surrogateescape") as handle:
             return handle.read()
     except OSError as exc:
-        raise DepgraphError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise DepgraphError(f"{shown or path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def seed_objects(
@@ -517,7 +519,7 @@ def pending_config(tree: BuildTree, srctree: str) -> tuple[dict[str, tuple[str, 
     from depgraph.olddefconfig import resolve
 
     try:
-        resolved = resolve(objtree, srctree, _read(os.path.join(objtree, ".config")))
+        resolved = resolve(objtree, srctree, read_file(os.path.join(objtree, ".config")))
     except DepgraphError as exc:
         note = f"{exc}; .config compared with auto.conf as written"
         return changed_values(tree.auto_conf, tree.config), note

@@ -82,9 +82,9 @@ def run(args: argparse.Namespace, cwd: str) -> int:
             changes.append(resolve_change(tree, ident, reader.exists(ident)))
     config: ConfigAnswer | None = None
     if assignments or args.config:
-        from depgraph.configchange import config_change
+        from depgraph.configchange import config_change, read_file
 
-        new_config = _read_config(args.config, cwd) if args.config else None
+        new_config = read_file(os.path.join(cwd, args.config), args.config) if args.config else None
         config = config_change(
             tree,
             layout.srctree,
@@ -108,15 +108,6 @@ def run(args: argparse.Namespace, cwd: str) -> int:
     else:
         sys.stdout.write(render_text(answer, limit=None if args.all else 8, config=config))
     return EXIT_OK
-
-
-def _read_config(path: str, cwd: str) -> str:
-    full = os.path.join(cwd, path)
-    try:
-        with open(full, encoding="utf-8", errors="surrogateescape") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def _draw(
