@@ -316,7 +316,7 @@ class _Ids:
         one look-up a group and two byte joins, all run from C."""
         got = list(map(self._groups.get, groups))
         if None in got:
-            for group in set(groups):
+            for group in dict.fromkeys(groups):  # in file order: ids must not depend on str hashes
                 if group in self._groups:
                     continue
                 read = read_group(group)
