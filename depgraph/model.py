@@ -48,7 +48,7 @@ class ParseError(Exception):
 
 
 class NodeKind(StrEnum):
-    """Kinds of node in the dependency graph; see :mod:`depgraph.graph` for the schema."""
+    """Kinds of node in the dependency graph; see :mod:`depgraph.graph.schema` for the schema."""
 
     SOURCE = "source"  # a file some target names in its source_ line
     HEADER = "header"  # a file a depfile lists that is not generated in the objtree
@@ -106,7 +106,7 @@ class BuildTree:
     diagnostics met while reading. Returned by :func:`depgraph.loader.load_tree`.
 
     ``targets`` and ``users`` are read-only views over a compact index
-    (:mod:`depgraph.index`). ``users`` maps a file id or a ``CONFIG_`` symbol to the
+    (:mod:`depgraph.tree.index`). ``users`` maps a file id or a ``CONFIG_`` symbol to the
     targets that list it; it is what queries walk, so no query needs to visit
     every target. ``stale`` holds targets left over from an earlier configuration, which
     make no longer visits (see ``loader._stale_targets``). ``notes`` are one-line remarks

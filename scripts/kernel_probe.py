@@ -56,10 +56,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from depgraph.kbuild import REWRITTEN_BY_LINK
-from depgraph.kconfig import choice_assignments, read_kconfig
-from depgraph.olddefconfig import recorded_env
+from depgraph.kbuild.facts import REWRITTEN_BY_LINK
 from depgraph.parse.config import apply_assignments
+from depgraph.tree.conf import recorded_env
+from depgraph.tree.kconfig import choice_assignments, read_kconfig
 
 # `make V=2` prints the quiet command and why it ran, e.g.
 #   "  CC      init/main.o - due to: include/linux/foo.h"

@@ -50,7 +50,7 @@ def test_console_script_and_module_entry_points_load():
 def test_why_rebuild_start_up_does_not_import_networkx_or_pydot():
     """networkx alone costs 0.1-0.2 s to import; only commands that draw may pay it."""
     code = (
-        "import sys, depgraph.cli, depgraph.cli.why, depgraph.query; "
+        "import sys, depgraph.cli, depgraph.cli.why, depgraph.questions.why; "
         "print(sorted(m for m in ('networkx', 'pydot') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

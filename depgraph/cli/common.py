@@ -8,9 +8,9 @@ import sys
 import time
 from typing import TextIO
 
-from depgraph import cache
-from depgraph.loader import Layout, SourceReader, load_tree, locate
 from depgraph.model import BuildTree
+from depgraph.tree import cache
+from depgraph.tree.load import Layout, SourceReader, load_tree, locate
 
 EXIT_OK = 0
 EXIT_USAGE = 2

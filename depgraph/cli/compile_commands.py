@@ -37,7 +37,7 @@ class _Disk:
 def run(args: argparse.Namespace, cwd: str) -> int:
     layout, tree, _ = load(args, cwd)
     # Imported here: the other commands do not pay for them at start-up.
-    from depgraph.compdb import compile_commands
+    from depgraph.questions.compdb import compile_commands
     from depgraph.render.compdb import render_compile_commands
 
     entries = compile_commands(

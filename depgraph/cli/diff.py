@@ -49,7 +49,7 @@ def _usage_error(message: str) -> int:
 
 
 def run(args: argparse.Namespace, cwd: str) -> int:
-    from depgraph import cmddiff
+    from depgraph.questions import cmddiff
 
     if args.save is not None:
         if args.sides:

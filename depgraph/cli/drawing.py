@@ -144,7 +144,7 @@ def shape(
 
     ``fold_common`` False leaves common headers and symbols as they are: on a view of
     paths every node is on a chain the question asks about."""
-    from depgraph import views
+    from depgraph.graph import views
 
     if options.hide:
         view = views.without_kinds(view, options.hide, keep)
@@ -172,7 +172,7 @@ def _advice(
 ) -> str:
     """The first of the usual ways to shrink a view that fits under the guard: folding
     directories, then leaving symbols out as well."""
-    from depgraph import views
+    from depgraph.graph import views
 
     depths: list[int | None] = [
         d for d in (3, 2, 1) if options.dir_depth is None or d < options.dir_depth
@@ -209,8 +209,8 @@ def write(
     clusters: bool,
 ) -> None:
     """Render the view as ``fmt`` to ``path`` (relative to ``cwd``), or standard output."""
+    from depgraph.graph.export import render_graphml, render_node_link
     from depgraph.render.dot import IMAGE_FORMATS, GraphvizError, render_dot, render_image
-    from depgraph.render.graphfile import render_graphml, render_node_link
 
     if fmt == "json":
         data: str | bytes = render_node_link(view)

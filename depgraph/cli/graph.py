@@ -11,7 +11,7 @@ from depgraph.cli.common import EXIT_OK, add_tree_options, load
 if TYPE_CHECKING:  # imported when a picture is drawn: networkx alone costs 0.1-0.2 s
     import networkx as nx
 
-    from depgraph.loader import SourceReader
+    from depgraph.tree.load import SourceReader
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _node(raw: str, reader: SourceReader, cwd: str, graph: nx.DiGraph) -> str:
-    from depgraph import views
+    from depgraph.graph import views
 
     if raw.startswith("CONFIG_") and "/" not in raw:
         return views.node_of(graph, raw)
@@ -60,9 +60,9 @@ def _node(raw: str, reader: SourceReader, cwd: str, graph: nx.DiGraph) -> str:
 def run(args: argparse.Namespace, cwd: str) -> int:
     import networkx as nx
 
-    from depgraph import views
-    from depgraph.graph import build_graph
-    from depgraph.includes import IncludeResolver
+    from depgraph.graph import views
+    from depgraph.graph.schema import build_graph
+    from depgraph.questions.includes import IncludeResolver
 
     if args.focus and (args.source or args.sink):
         raise drawing.DrawError("--focus and --from/--to ask different questions; give one")

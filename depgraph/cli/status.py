@@ -6,10 +6,10 @@ import argparse
 import sys
 
 from depgraph.cli.common import EXIT_OK, add_tree_options, load
-from depgraph.configchange import pending_config
-from depgraph.loader import FileTimes
+from depgraph.questions.configchange import pending_config
+from depgraph.questions.status import stale_now
 from depgraph.render.status import render_status_json, render_status_text
-from depgraph.status import stale_now
+from depgraph.tree.load import FileTimes
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

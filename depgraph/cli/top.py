@@ -41,7 +41,7 @@ def run(args: argparse.Namespace, cwd: str) -> int:
         return EXIT_USAGE
     _, tree, _ = load(args, cwd)
     # Imported here: the other commands do not pay for them at start-up.
-    from depgraph import rank
+    from depgraph.questions import rank
     from depgraph.render.ranking import render_ranking_json, render_ranking_text
 
     if args.what == "headers":

@@ -8,11 +8,11 @@ import sys
 import threading
 import time
 
-from depgraph import cache
 from depgraph.cli.common import EXIT_OK, add_tree_options
-from depgraph.loader import locate
 from depgraph.render.watch import render_event_json, render_event_text
-from depgraph.watch import Event, watch
+from depgraph.tree import cache
+from depgraph.tree.load import locate
+from depgraph.watch.session import Event, watch
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

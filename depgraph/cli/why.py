@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 from depgraph.cli import drawing
 from depgraph.cli.common import EXIT_OK, add_tree_options, load
 from depgraph.model import DepgraphError
-from depgraph.query import Answer, Change, resolve_change, why_rebuild
+from depgraph.questions.why import Answer, Change, resolve_change, why_rebuild
 from depgraph.render.json import render_json
 from depgraph.render.text import render_text
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from depgraph.configchange import ConfigAnswer
+    from depgraph.questions.configchange import ConfigAnswer
 
 
 class UsageError(DepgraphError):
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, cwd: str) -> int:
     for raw in args.changes:
         if raw.startswith("CONFIG_") and "=" in raw:
             # Only a configuration question pays for importing its readers.
-            from depgraph.configchange import parse_assignment
+            from depgraph.questions.configchange import parse_assignment
 
             symbol, value = parse_assignment(raw)
             assignments[symbol] = value
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, cwd: str) -> int:
             changes.append(resolve_change(tree, ident, reader.exists(ident)))
     config: ConfigAnswer | None = None
     if assignments or args.config:
-        from depgraph.configchange import config_change, read_file
+        from depgraph.questions.configchange import config_change, read_file
 
         new_config = read_file(os.path.join(cwd, args.config), args.config) if args.config else None
         config = config_change(
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace, cwd: str) -> int:
     if why:
         print(f"depgraph: note: {why}", file=sys.stderr)
     if args.graph and options is not None:
-        from depgraph.graph import build_graph  # networkx: only when a picture is asked for
+        from depgraph.graph.schema import build_graph  # networkx: only when a picture is asked for
 
         _draw(answer, args, options, cwd, build_graph(tree, commands=False))
     if args.json:
@@ -114,7 +114,7 @@ def _draw(
     answer: Answer, args: argparse.Namespace, options: drawing.Shaping, cwd: str, graph: nx.DiGraph
 ) -> None:
     """Draw the answer into ``--graph FILE``, collapsed and guarded like ``depgraph graph``."""
-    from depgraph.render.answer_graph import answer_graph
+    from depgraph.graph.answer import answer_graph
 
     keep = [change.ident for change in answer.changes]
     view = drawing.shape(answer_graph(answer, graph), graph, options, keep)

@@ -1,14 +1,14 @@
 """Parser for Kconfig files: the statements depgraph needs, and dependency expressions.
 
 depgraph does not compute a configuration (the tree's own ``scripts/kconfig/conf`` does,
-see :mod:`depgraph.olddefconfig`); it reads Kconfig only to say *where* a symbol is
+see :mod:`depgraph.tree.conf`); it reads Kconfig only to say *where* a symbol is
 defined, *what* it depends on, which ``choice`` it belongs to and who ``select``\\ s it, so
 that an answer can explain why ``olddefconfig`` changed or reverted a value. So this
 parser keeps statements and their line numbers, not menus or prompts' visibility.
 
 Everything here is a pure function of text (one file at a time); following ``source``
 statements and carrying ``if``/``menu``/``choice`` dependencies across files is done by
-:mod:`depgraph.kconfig`, the one module that reads files.
+:mod:`depgraph.tree.kconfig`, the one module that reads files.
 
 Syntax follows ``Documentation/kbuild/kconfig-language.rst`` and the C lexer/parser of
 Linux 6.12 (``scripts/kconfig/lexer.l``, ``parser.y``), plus a few older or

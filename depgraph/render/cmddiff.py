@@ -1,4 +1,4 @@
-"""Text and JSON for ``depgraph diff`` (:mod:`depgraph.cmddiff`)."""
+"""Text and JSON for ``depgraph diff`` (:mod:`depgraph.questions.cmddiff`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from depgraph.cmddiff import Change, CommandDiff, Commands
+from depgraph.questions.cmddiff import Change, CommandDiff, Commands
 
 NAMES_SHOWN = 5
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from depgraph.compdb import Entry
+from depgraph.questions.compdb import Entry
 
 
 def render_compile_commands(entries: list[Entry]) -> str:

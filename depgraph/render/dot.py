@@ -1,4 +1,4 @@
-"""DOT for a view graph (:mod:`depgraph.views`), written through pydot, and pictures
+"""DOT for a view graph (:mod:`depgraph.graph.views`), written through pydot, and pictures
 (SVG, PNG, PDF) drawn from it by Graphviz's ``dot``.
 
 The text is deterministic: nodes, clusters and edges in sorted order, ids that are the

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from depgraph.query import Answer, Reason, Rebuild, Step
+from depgraph.questions.why import Answer, Reason, Rebuild, Step
 
 if TYPE_CHECKING:
-    from depgraph.configchange import ConfigAnswer
+    from depgraph.questions.configchange import ConfigAnswer
 
 
 def _step(step: Step) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Text and JSON for the rankings of ``depgraph top`` (:mod:`depgraph.rank`)."""
+"""Text and JSON for the rankings of ``depgraph top`` (:mod:`depgraph.questions.rank`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from depgraph.rank import Cost, Ranked
+from depgraph.questions.rank import Cost, Ranked
 
 _WHAT = {
     "headers": "Headers by the objects that recompile when they change",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from depgraph.query import Reason
+from depgraph.questions.status import StaleTarget, Status
+from depgraph.questions.why import Reason
 from depgraph.render.json import directory_of, reason_to_dict
 from depgraph.render.text import describe
-from depgraph.status import StaleTarget, Status
 
 
 def stale_to_dict(item: StaleTarget) -> dict[str, Any]:

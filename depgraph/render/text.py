@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from depgraph.query import Answer, Reason, Rebuild
+from depgraph.questions.why import Answer, Reason, Rebuild
 from depgraph.render.json import directory_of, summary
 
 if TYPE_CHECKING:
-    from depgraph.configchange import ConfigAnswer
+    from depgraph.questions.configchange import ConfigAnswer
 
 SUMMARY_ROWS = 12
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from depgraph.questions.events import Event, Ready, Update
 from depgraph.render.status import stale_line, stale_to_dict
-from depgraph.watch import Event, Ready, Update
 
 TEXT_ROWS = 12  # stale targets listed per update in text
 

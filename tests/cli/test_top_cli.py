@@ -7,9 +7,9 @@ import json
 import pytest
 from conftest import Build
 
-from depgraph import rank
 from depgraph.cli import main
-from depgraph.loader import load_tree, locate
+from depgraph.questions import rank
+from depgraph.tree.load import load_tree, locate
 
 
 @pytest.fixture(autouse=True)

@@ -14,11 +14,11 @@ import pydot
 import pytest
 from conftest import Build
 
-from depgraph import views
-from depgraph.graph import build_graph
-from depgraph.includes import IncludeResolver
-from depgraph.loader import SourceReader, load_tree, locate
+from depgraph.graph import views
+from depgraph.graph.schema import build_graph
+from depgraph.questions.includes import IncludeResolver
 from depgraph.render.dot import GraphvizError, quote, render_dot, render_image
+from depgraph.tree.load import SourceReader, load_tree, locate
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
 

@@ -1,0 +1,526 @@
+"""What a ``.config`` edit really rebuilds: the edit expanded as Kconfig expands it, then
+followed through the tree.
+
+1. The request (``CONFIG_FOO=VALUE`` assignments, a whole replacement ``.config``, or
+   the edit already pending in ``.config``) is resolved by the tree's own Kconfig program
+   (:mod:`depgraph.tree.conf`), exactly as ``make olddefconfig`` and the next build's
+   syncconfig will: choices, ``select``, defaults and derived values included. ``=y`` on
+   a member of a choice selects it and sets the other members to ``n``, as menuconfig
+   does. A request Kconfig refuses (an unmet dependency; a symbol without a prompt,
+   whose value only defaults set) is reported with the ``depends on`` lines that stop it.
+2. The symbols whose resolved value differs from ``include/config/auto.conf`` (what the
+   last build used) are the ones syncconfig will touch the stamps of: their users
+   recompile, and the link steps follow (:class:`depgraph.query.Cascade`).
+3. The Makefiles say which objects a changed symbol adds, drops or turns into a module,
+   and which command lines it changes (:mod:`depgraph.tree.makefiles`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Protocol
+
+from depgraph.kbuild.facts import VMLINUX_EXPORT_OBJECT
+from depgraph.model import BuildTree, DepgraphError, NodeKind, Target
+from depgraph.parse.config import changed_values, unquote
+from depgraph.questions.why import Answer, Cascade, Change, Reason, Step, TextSource
+from depgraph.tree.load import config_pending
+
+if TYPE_CHECKING:  # the readers are imported by the functions that use them: a
+    # why-rebuild about a file, or a status without a pending edit, does not pay for them
+    from depgraph.parse.makefile import Assignment, FlagUse, Makefile
+    from depgraph.tree.kconfig import Kconfig
+    from depgraph.tree.makefiles import BuiltDiff, ObjectChange
+
+
+class KconfigFacts(Protocol):
+    """What the Kconfig files say that the resolved values do not."""
+
+    def choice_members(self, symbol: str) -> tuple[str, ...]:
+        """The members of the choice ``symbol`` belongs to (empty if none)."""
+        ...
+
+    def why_refused(self, symbol: str, values: Mapping[str, str]) -> tuple[str, ...]:
+        """Why ``symbol`` cannot take a user value under ``values``, one line each
+        (``FILE:LINE: depends on EXPR (SYM=n)``); empty if nothing in its Kconfig entry
+        says so."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A requested value Kconfig did not keep, and why."""
+
+    symbol: str
+    wanted: str
+    got: str
+    why: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigAnswer:
+    """A configuration change followed through: the symbols whose value changes (old,
+    new), the requests refused, which program resolved them, and what make redoes."""
+
+    changed: dict[str, tuple[str, str]]
+    refused: tuple[Refused, ...]
+    program: str
+    answer: Answer
+    notes: tuple[str, ...] = field(default=())
+
+
+class BadAssignment(DepgraphError):
+    """A ``CONFIG_FOO=VALUE`` that is not one."""
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """``CONFIG_FOO=VALUE`` -> (``CONFIG_FOO``, ``VALUE``); a string value may be quoted
+    (``CONFIG_LOCALVERSION="-x"``), and is kept quoted, as ``.config`` writes it."""
+    symbol, sep, value = text.partition("=")
+    if not sep or not symbol.startswith("CONFIG_") or not symbol[7:].replace("_", "a").isalnum():
+        raise BadAssignment(f"{text}: expected CONFIG_FOO=VALUE")
+    if value == "":
+        raise BadAssignment(f"{text}: no value (use CONFIG_FOO=n to unset it)")
+    return symbol, value
+
+
+def with_choices(assignments: Mapping[str, str], facts: KconfigFacts) -> dict[str, str]:
+    """The assignments with ``=y`` on a choice member extended to the other members
+    (``n``), as selecting it in menuconfig does."""
+    out = dict(assignments)
+    for symbol, value in assignments.items():
+        if value == "y":
+            for member in facts.choice_members(symbol):
+                if member != symbol:
+                    out.setdefault(member, "n")
+    return out
+
+
+def refused_requests(
+    requested: Mapping[str, str], resolved: Mapping[str, str], facts: KconfigFacts
+) -> tuple[Refused, ...]:
+    """The requested values the resolved configuration does not hold."""
+    refused = []
+    for symbol, wanted in requested.items():
+        got = resolved.get(symbol, "n")
+        if unquote(wanted) != got:
+            why = facts.why_refused(symbol, resolved)
+            refused.append(Refused(symbol, unquote(wanted), got, why))
+    return tuple(refused)
+
+
+def follow(
+    tree: BuildTree,
+    text: TextSource,
+    changed: Mapping[str, tuple[str, str]],
+    seed: Callable[[Cascade], None] | None = None,
+) -> Answer:
+    """What make redoes when syncconfig touches the stamps of ``changed``: every target
+    that lists one, and the link steps that follow. ``seed`` may add targets redone
+    for other reasons (new objects, changed command lines) before the cascade runs."""
+    cascade = Cascade(tree, text)
+    if seed is not None:  # first: what it retires is not redone by the symbols either
+        seed(cascade)
+    for symbol in changed:
+        cascade.reach(symbol, True)
+    return cascade.answer(tuple(Change(symbol) for symbol in changed))
+
+
+class TreeKconfig:
+    """:class:`KconfigFacts` from the tree's Kconfig files (:mod:`depgraph.tree.kconfig`)."""
+
+    def __init__(self, kconfig: Kconfig) -> None:
+        self._kconfig = kconfig
+
+    def choice_members(self, symbol: str) -> tuple[str, ...]:
+        from depgraph.tree.kconfig import choice_of
+
+        choice = choice_of(self._kconfig, symbol)
+        return choice.members if choice is not None else ()
+
+    def why_refused(self, symbol: str, values: Mapping[str, str]) -> tuple[str, ...]:
+        from depgraph.tree.kconfig import unmet_dependencies
+
+        definitions = self._kconfig.symbols.get(symbol)
+        if not definitions:
+            return (f"{symbol} is not defined in any Kconfig file",)
+        why = [str(unmet) for unmet in unmet_dependencies(self._kconfig, symbol, values)]
+        first = definitions[0]
+        if not any(d.prompt for d in definitions):
+            why.append(
+                f"{symbol} has no prompt ({first.path}:{first.line}): defaults and selects "
+                "set it, not .config"
+            )
+        for select in self._kconfig.selectors.get(symbol, ()):
+            if select.kind == "select" and values.get(select.by, "n") != "n":
+                why.append(
+                    f"selected by {select.by}={values[select.by]} at {select.path}:{select.line}"
+                )
+        return tuple(why)
+
+
+def config_change(
+    tree: BuildTree,
+    srctree: str,
+    text: TextSource,
+    *,
+    assignments: Mapping[str, str] | None = None,
+    config_text: str | None = None,
+    files: Sequence[Change] = (),
+) -> ConfigAnswer:
+    """What make redoes after ``assignments`` to the tree's ``.config`` (or after its
+    ``.config`` is replaced by ``config_text``), expanded by the tree's own Kconfig, and
+    after the changes to ``files`` (or symbols taken as changed) if any."""
+    from depgraph.tree.conf import recorded_env, resolve
+    from depgraph.tree.kconfig import read_kconfig
+    from depgraph.tree.makefiles import built_objects, diff_built
+
+    objtree = tree.objtree
+    env = recorded_env(objtree)
+    kconfig = read_kconfig(srctree, "Kconfig", {**env, "srctree": srctree})
+    facts = TreeKconfig(kconfig)
+    requested = dict(assignments or {})
+    notes: list[str] = []
+    if config_text is None:
+        config_text = read_file(os.path.join(objtree, ".config"))
+        if config_pending(objtree):
+            notes.append(
+                ".config was edited since the last build; its edits are part of this answer"
+            )
+    resolved = resolve(objtree, srctree, config_text, with_choices(requested, facts))
+    changed = changed_values(tree.auto_conf, resolved.values)
+    refused = refused_requests(requested, resolved.values, facts)
+
+    srcarch = env.get("SRCARCH")
+    now = built_objects(srctree, tree.auto_conf, srcarch=srcarch)
+    then = built_objects(srctree, resolved.values, srcarch=srcarch)
+    built = diff_built(now, then)
+    directories = {
+        (d.path, d.makefile) for d in (*now.directories.values(), *then.directories.values())
+    }
+    makefiles = read_makefiles(srctree, srcarch, sorted(directories))
+
+    def also(cascade: Cascade) -> None:
+        for change in files:
+            cascade.reach(change.ident, change.is_symbol)
+        notes.extend(
+            seed_objects(
+                cascade,
+                built,
+                changed,
+                sorted(set(then.directories) - set(now.directories)),
+                sorted(set(now.directories) - set(then.directories)),
+                lambda obj: _exports(srctree, obj),
+            )
+        )
+        seed_flags(cascade, makefiles, changed, tree.auto_conf, resolved.values)
+
+    answer = follow(tree, text, changed, also)
+    if files:
+        answer = replace(answer, changes=(*files, *answer.changes))
+    return ConfigAnswer(changed, refused, resolved.program, answer, (*notes, *answer.notes))
+
+
+def read_file(path: str, shown: str | None = None) -> str:
+    """The text of a ``.config``-format file; one error line naming it (as ``shown``, say
+    the path a user typed) when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise DepgraphError(f"{shown or path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def seed_objects(
+    cascade: Cascade,
+    diff: BuiltDiff,
+    changed: Mapping[str, object],
+    dirs_added: Sequence[str] = (),
+    dirs_removed: Sequence[str] = (),
+    exports: Callable[[str], bool] = lambda obj: False,
+) -> list[str]:
+    """Add to ``cascade`` what the Makefiles' lists say a configuration change makes or
+    unmakes (:func:`depgraph.makefiles.diff_built`): objects compiled for the first time,
+    the archives and ``modules.order`` files that gain or lose a member, new modules
+    (``.mod``, ``.mod.o``, ``.ko``). An object left from an earlier configuration is
+    reused as it is unless it lists a changed symbol, as make would. Returns notes."""
+    tree = cascade.tree
+    notes: list[str] = []
+    reused: list[str] = []
+    for change in diff.removed:
+        cascade.retire(change.path)
+    for module in diff.modules_removed:
+        base = module.path.removesuffix(".ko")
+        for name in (module.path, base + ".mod", base + ".mod.o"):
+            cascade.retire(name)
+    for change in (*diff.added, *diff.switched):
+        obj = change.path
+        record = tree.targets.get(obj)
+        where = Reason("added" if change.old is None else "switched", change.where)
+        if change.old is None and record is not None and obj in tree.stale:
+            cascade.revive(obj)
+            if any(symbol in changed for symbol in _symbols(record)):
+                cascade.redo(obj, where)
+            else:
+                reused.append(obj)
+        elif change.old is None and record is None:
+            linked = obj.endswith(".o") and _is_module_object(diff, obj)
+            cascade.make_new(obj, NodeKind.OBJECT, not linked, where)
+        elif change.old is not None:  # y <-> m: -DMODULE and the module name change
+            cascade.redo(obj, where)
+        if change.new == "y":
+            _up(cascade, _dir(obj), _archive_of(change), Reason("input", obj), NodeKind.ARCHIVE)
+        if change.old == "y":
+            _up(cascade, _dir(obj), _archive_of(change), Reason("dropped", obj), NodeKind.ARCHIVE)
+    for change in diff.removed:
+        if change.old == "y":
+            _up(cascade, _dir(change.path), _archive_of(change), Reason("dropped", change.path),
+                NodeKind.ARCHIVE)  # fmt: skip
+    # A directory kbuild now descends into writes a modules.order (empty or not) that
+    # its parent's lists; one it leaves changes its parent's.
+    for directory in dirs_added:
+        _up(cascade, directory, "modules.order", Reason("added", directory + "/"),
+            NodeKind.GENERATED, new_directory=True)  # fmt: skip
+    for directory in dirs_removed:
+        _up(cascade, _dir(directory), "modules.order", Reason("dropped", directory + "/"),
+            NodeKind.GENERATED)  # fmt: skip
+    for module in diff.modules_added:
+        base = module.path.removesuffix(".ko")
+        reason = Reason("added", module.where)
+        for name, kind, compiled in (
+            (base + ".mod", NodeKind.GENERATED, False),
+            (base + ".mod.o", NodeKind.OBJECT, True),
+            (module.path, NodeKind.MODULE, False),
+        ):
+            if cascade.known(name):
+                cascade.redo(name, reason)
+            else:
+                cascade.make_new(name, kind, compiled, reason)
+        _up(cascade, _dir(base), "modules.order", Reason("input", module.path), NodeKind.GENERATED)
+    for module in diff.modules_removed:
+        _up(cascade, _dir(module.path), "modules.order", Reason("dropped", module.path),
+            NodeKind.GENERATED)  # fmt: skip
+    # vmlinux's export table (.vmlinux.export.c, written only when its content changes)
+    # lists the EXPORT_SYMBOLs of built-in code: an object that exports joining or
+    # leaving the kernel changes it.
+    moved = [c.path for c in (*diff.added, *diff.removed, *diff.switched) if "y" in (c.old, c.new)]
+    export = VMLINUX_EXPORT_OBJECT
+    exporting = [obj for obj in moved if exports(obj)]
+    if exporting and cascade.known(export):
+        cascade.redo(export, Reason("exports", exporting[0]))
+    if reused:
+        notes.append(
+            f"{len(reused)} object(s) built under an earlier configuration are linked in "
+            f"again as they are, since nothing they depend on changed: {', '.join(reused[:3])}"
+        )
+    return notes
+
+
+def _up(
+    cascade: Cascade,
+    directory: str,
+    name: str,
+    reason: Reason,
+    kind: NodeKind,
+    *,
+    new_directory: bool = False,
+) -> None:
+    """``directory/name`` (an archive or ``modules.order``) is redone for ``reason``. If
+    the tree has none, it is new; if it has one left from an earlier configuration, that
+    one is used again as it is (make redoes it only if a member is redone); either way
+    the parent directory's lists it from now on, and so on up to one the tree builds now
+    (from there the cascade follows the tree's own records). In a ``new_directory``
+    (one the old configuration did not descend into) the first one is never live."""
+    tree = cascade.tree
+    while True:
+        target = f"{directory}/{name}" if directory else name
+        if cascade.known(target) and not new_directory:
+            cascade.redo(target, reason)
+            return
+        new_directory = False
+        if target in tree.targets:
+            cascade.revive(target)
+        else:
+            cascade.make_new(target, kind, False, reason)
+        if not directory:
+            return
+        reason = Reason("input", target)
+        directory = _dir(directory)
+        name = "built-in.a" if name == "lib.a" else name
+
+
+def _exports(srctree: str, obj: str) -> bool:
+    """Whether the source of ``obj`` exports a symbol to modules."""
+    for suffix in (".c", ".S"):
+        try:
+            with open(
+                os.path.join(srctree, obj[:-2] + suffix), encoding="utf-8", errors="replace"
+            ) as f:
+                return "EXPORT_SYMBOL" in f.read()
+        except OSError:
+            continue
+    return False
+
+
+def _dir(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _archive_of(change: ObjectChange) -> str:
+    return "lib.a" if change.via == "lib" else "built-in.a"
+
+
+def _is_module_object(diff: BuiltDiff, obj: str) -> bool:
+    """A composite module's object, linked (``ld -r``) from its members."""
+    return any(c.path == obj and c.via == "module" for c in (*diff.added, *diff.switched))
+
+
+def _symbols(target: Target) -> set[str]:
+    return {symbol for symbol, _ in target.stamps}
+
+
+def seed_flags(
+    cascade: Cascade,
+    makefiles: Sequence[tuple[str, str, Makefile]],
+    changed: Mapping[str, tuple[str, str]],
+    old: Mapping[str, str],
+    new: Mapping[str, str],
+) -> None:
+    """Add to ``cascade`` the objects whose command line a changed symbol changes through
+    a Makefile's flag variables (``ccflags-$(CONFIG_X)``, ``KBUILD_CFLAGS`` under
+    ``ifdef CONFIG_X``, ``CFLAGS_foo.o``…): kbuild's ``if_changed`` redoes a target whose
+    command changed. ``makefiles`` are (directory, path, parsed) with ``""`` for the
+    Makefiles whose flags reach every object (the top one, the arch one).
+
+    Which objects: those the variable reaches (by its scope), compiled by kbuild for the
+    kernel (``-D__KERNEL__``; host programs take other flags) from a source the variable
+    applies to (``.c`` for C flags, ``.S`` for assembler flags); and, when the flags
+    that apply now are known words (``-O2``), only the objects whose command holds one
+    (a directory that resets ``KBUILD_CFLAGS``, as x86's boot code does, keeps its own)."""
+    from depgraph.parse.makefile import flag_symbols
+
+    compiled = [
+        (name, target)
+        for name, target in cascade.tree.targets.items()
+        if target.compiled and name not in cascade.tree.stale and "-D__KERNEL__" in target.command
+    ]
+    for directory, path, makefile in makefiles:
+        uses = flag_symbols(makefile)
+        by_line = {a.line: a for a in makefile.assignments}
+        for symbol in sorted(set(uses) & set(changed)):
+            for use in uses[symbol]:
+                assignment = by_line.get(use.line)
+                if assignment is None:
+                    continue
+                was, now = _applies(assignment, symbol, old), _applies(assignment, symbol, new)
+                if was == now and use.via != "value":
+                    continue
+                words = (
+                    _words(assignment) if was else _sibling_words(makefile, assignment, symbol, old)
+                )
+                text = f"{assignment.name} {assignment.op} {assignment.value}".strip()
+                for name, target in _reached(compiled, use, directory, assignment.name):
+                    if words and not words & set(target.command.split()):
+                        continue
+                    step = Step(path, use.line, text, name)
+                    cascade.redo(name, Reason("command", symbol, mentions=(step,)))
+
+
+def _applies(assignment: Assignment, symbol: str, values: Mapping[str, str]) -> bool:
+    """Whether the assignment takes effect with ``values`` (its guards hold, and a name
+    like ``ccflags-$(CONFIG_X)`` expands to a ``-y`` list)."""
+    if any(guard.holds(values) is False for guard in assignment.guards):
+        return False
+    if f"$({symbol})" in assignment.name:
+        return values.get(symbol, "n") == "y"
+    return True
+
+
+def _words(assignment: Assignment) -> set[str]:
+    return {word for word in assignment.value.split() if "$" not in word}
+
+
+def _sibling_words(
+    makefile: Makefile, assignment: Assignment, symbol: str, values: Mapping[str, str]
+) -> set[str]:
+    """The known words of the assignments to the same variable, under a guard on the
+    same symbol, that take effect with ``values`` (the ``else`` branch of an ``ifdef``)."""
+    found: set[str] = set()
+    for other in makefile.assignments:
+        if other.name != assignment.name or other is assignment:
+            continue
+        if any(guard.symbol == symbol for guard in other.guards) and _applies(
+            other, symbol, values
+        ):
+            found |= _words(other)
+    return found
+
+
+def _reached(
+    compiled: Sequence[tuple[str, Target]], use: FlagUse, directory: str, variable: str
+) -> list[tuple[str, Target]]:
+    from depgraph.parse.makefile import FlagScope
+
+    lowered = variable.lower()
+    suffixes: tuple[str, ...] = ()
+    if "cflags" in lowered or "cppflags" in lowered:
+        suffixes = (".c",) if "cppflags" not in lowered else ()
+    elif "aflags" in lowered or "asflags" in lowered:
+        suffixes = (".S",)
+    prefix = f"{directory}/" if directory else ""
+    reached = []
+    for name, target in compiled:
+        if suffixes and not (target.source or "").endswith(suffixes):
+            continue
+        if use.scope == FlagScope.OBJECT:
+            if name != prefix + (use.target or ""):
+                continue
+        elif use.scope == FlagScope.DIRECTORY and directory:
+            if _dir(name) != directory:
+                continue
+        elif use.scope != FlagScope.ALL and directory and not name.startswith(prefix):
+            continue
+        reached.append((name, target))
+    return reached
+
+
+def read_makefiles(
+    srctree: str, srcarch: str | None, directories: Sequence[tuple[str, str]]
+) -> list[tuple[str, str, Makefile]]:
+    """The parsed Makefiles whose flags matter: the top and arch ones (every object), then
+    each (directory, Makefile) kbuild descends into."""
+    from depgraph.parse.makefile import parse_makefile
+
+    wanted = [("", "Makefile")]
+    if srcarch:
+        wanted.append(("", f"arch/{srcarch}/Makefile"))
+    wanted.extend(directories)
+    parsed = []
+    for directory, path in wanted:
+        try:
+            with open(os.path.join(srctree, path), encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        parsed.append((directory, path, parse_makefile(text, path)))
+    return parsed
+
+
+def pending_config(tree: BuildTree, srctree: str) -> tuple[dict[str, tuple[str, str]], str | None]:
+    """The symbols syncconfig will change at the next make, when ``.config`` is newer
+    than ``include/config/auto.conf`` (else none): ``.config`` resolved by the tree's
+    own Kconfig program, compared with ``auto.conf``. If that program cannot run, the
+    values as written, and a note saying so."""
+    objtree = tree.objtree
+    if not config_pending(objtree):
+        return {}, None
+    from depgraph.tree.conf import resolve
+
+    try:
+        resolved = resolve(objtree, srctree, read_file(os.path.join(objtree, ".config")))
+    except DepgraphError as exc:
+        note = f"{exc}; .config compared with auto.conf as written"
+        return changed_values(tree.auto_conf, tree.config), note
+    return changed_values(tree.auto_conf, resolved.values), None

@@ -1,0 +1,156 @@
+"""What a ``make`` of the tree would redo right now, and every reason why.
+
+Judged from the files' mtimes exactly as make and kbuild judge them
+(``shared/kbuild-notes.md``, "Four ways kbuild decides to rebuild"):
+
+* a target that does not exist is made (V=2: ``- due to target missing``);
+* a target with a prerequisite newer than itself is remade: its source, each file of its
+  ``deps_`` list, each config stamp ``include/config/FOO`` the list names through
+  ``$(wildcard …)``, each input of a link-type command (V=2: ``- due to: A B``);
+* a file of a ``deps_`` list that is gone changes nothing: the ``.cmd`` file's empty
+  rule ``$(deps_foo.o):`` makes make run the target's recipe, but a missing file is not
+  in ``$?``, so ``if_changed`` finds no newer prerequisite and does nothing (checked
+  with ``make -d`` on sample_tree); a missing *target* is made, and what lists it
+  follows by the cascade;
+* when ``.config`` is newer than ``include/config/auto.conf``, syncconfig runs first and
+  touches the stamps of the symbols whose value changed;
+* whatever is remade makes what reads it remade in turn, up to ``vmlinux`` and the
+  modules (:class:`depgraph.query.Cascade`, the same rules as ``why-rebuild``).
+
+Each reason is marked with whether ``make V=2`` would print it: V=2 prints one line a
+target, ``target missing`` or the list of newer prerequisites (never an include chain).
+
+Not judged here (so not reported): a changed command line with unchanged files (a flag
+set in a Makefile edit), and objects a ``.config`` edit adds or drops (the Makefiles'
+``obj-$(CONFIG_…)`` lists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from depgraph.kbuild.facts import LINKED_BY_SCRIPT
+from depgraph.model import BuildTree, NodeKind
+from depgraph.parse.config import changed_values
+from depgraph.questions.why import Cascade, Reason, TextSource
+from depgraph.tree.index import StampSeq
+
+MISSING = -1  # the mtime of a file that does not exist
+CONFIG, AUTO_CONF = ".config", "include/config/auto.conf"  # objtree ids
+PENDING = 1 << 62  # the mtime of a stamp syncconfig is about to touch: newer than anything
+
+
+class FileTimes(Protocol):
+    """What the status needs from the file system: the loader's FileTimes provides it."""
+
+    def mtimes(self, idents: Iterable[str]) -> dict[str, int]:
+        """Each file's mtime in nanoseconds, :data:`MISSING` if it does not exist."""
+        ...
+
+    def stamps(self, symbols: Iterable[str]) -> dict[str, int]:
+        """The mtime of each symbol's stamp file, :data:`MISSING` if it has none."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class StaleTarget:
+    """A target make would redo now. ``kbuild[i]`` says whether ``make V=2`` prints
+    ``reasons[i]`` (it prints ``target missing``, else the newer prerequisites)."""
+
+    target: str
+    kind: NodeKind
+    reasons: tuple[Reason, ...]
+    kbuild: tuple[bool, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """Every target make would redo now, in build order (compiled objects first), and the
+    symbols whose stamps syncconfig will touch first (``symbol -> (old, new)``)."""
+
+    stale: tuple[StaleTarget, ...]
+    config: Mapping[str, tuple[str, str]]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(item.target for item in self.stale)
+
+
+def stale_now(
+    tree: BuildTree,
+    times: FileTimes,
+    text: TextSource,
+    pending: Mapping[str, tuple[str, str]] | None = None,
+) -> Status:
+    """Every target a ``make`` of ``tree`` would redo now, with all its reasons.
+
+    ``pending`` holds the symbols syncconfig is about to touch, their stamps newer than
+    every target. By default, when ``.config`` is newer than ``include/config/auto.conf``
+    (as make would run syncconfig), the symbols whose value differs between the two as
+    written (:func:`depgraph.parse.config.changed_values`; the CLI passes them as the
+    tree's own Kconfig resolves them, :func:`depgraph.configchange.pending_config`)."""
+    if pending is None:
+        pending = {}
+        edited = times.mtimes([CONFIG, AUTO_CONF])
+        if edited[CONFIG] > edited[AUTO_CONF]:
+            pending = changed_values(tree.auto_conf, tree.config)
+    cascade = Cascade(tree, text)
+    targets = tree.targets
+    live = [
+        name for name in sorted(targets) if name not in tree.stale and name not in LINKED_BY_SCRIPT
+    ]
+    listed = {name: targets[name].prerequisites() for name in live}
+    files: set[str] = set(live)
+    for prerequisites in listed.values():
+        files.update(prerequisites)
+    mtime = times.mtimes(files)
+    symbols: set[str] = set()
+    stamps_of = {name: list(_symbols(targets[name].stamps)) for name in live}
+    for own in stamps_of.values():
+        symbols.update(own)
+    stamp_time = times.stamps(symbols)
+    stamp_time.update((symbol, PENDING) for symbol in pending if symbol in stamp_time)
+
+    missing: set[str] = set()
+    for name in live:
+        own = mtime[name]
+        if own == MISSING:
+            missing.add(name)
+            cascade.redo(name, Reason("missing", name))
+            continue
+        target = targets[name]
+        prerequisites = listed[name]
+        times_of = list(map(mtime.__getitem__, prerequisites))
+        if max(times_of, default=MISSING) > own:
+            for prerequisite, when in zip(prerequisites, times_of, strict=True):
+                if when > own:
+                    cascade.redo(name, cascade.reason(target, prerequisite))
+        own_symbols = stamps_of[name]
+        if max(map(stamp_time.__getitem__, own_symbols), default=MISSING) > own:
+            for symbol in own_symbols:
+                if stamp_time[symbol] > own:
+                    cascade.redo(name, cascade.reason(target, symbol, True))
+
+    answer = cascade.answer(())
+    stale = tuple(
+        StaleTarget(
+            item.target,
+            item.kind,
+            item.reasons,
+            tuple(
+                (reason.kind == "missing") if item.target in missing else True
+                for reason in item.reasons
+            ),
+        )
+        for item in (*answer.compile, *answer.link)
+    )
+    return Status(stale, dict(pending), answer.notes)
+
+
+def _symbols(stamps: StampSeq | Iterable[tuple[str, str]]) -> Iterable[str]:
+    if isinstance(stamps, StampSeq):
+        return stamps.symbols()
+    return (symbol for symbol, _ in stamps)
