@@ -48,17 +48,102 @@ class ParseError(Exception):
 
 
 class NodeKind(StrEnum):
-    """Kinds of node in the dependency graph; see :mod:`depgraph.graph.schema` for the schema."""
+    """Kinds of node in the dependency graph, and of a target; :mod:`depgraph.graph.schema`
+    writes down the schema.
 
-    SOURCE = "source"  # a file some target names in its source_ line
-    HEADER = "header"  # a file a depfile lists that is not generated in the objtree
-    GENERATED = "generated"  # a file in the objtree: written by a script or an if_changed step
-    CONFIG = "config"  # a Kconfig symbol, CONFIG_FOO
-    COMMAND = "command"  # the saved command line of one target
-    OBJECT = "object"  # a .o file: compiled, or linked from other objects (ld -r)
-    ARCHIVE = "archive"  # built-in.a, lib.a, vmlinux.a
-    MODULE = "module"  # a loadable module, foo.ko
-    LINK = "link"  # a final link product: vmlinux, the boot image, setup.elf, ...
+    ``tuple(NodeKind)`` numbers the kinds in the index and its cache
+    (:data:`depgraph.tree.index.KIND_CODE`): add a kind last, or the cache's codes change.
+    """
+
+    SOURCE = "source"
+    """A file some target names in its ``source_`` line."""
+    HEADER = "header"
+    """A file a depfile lists that is not generated in the objtree."""
+    GENERATED = "generated"
+    """A file in the objtree: written by a script or an ``if_changed`` step."""
+    CONFIG = "config"
+    """A Kconfig symbol, ``CONFIG_FOO``."""
+    COMMAND = "command"
+    """The saved command line of one target."""
+    OBJECT = "object"
+    """A ``.o`` file: compiled, or linked from other objects (``ld -r``)."""
+    ARCHIVE = "archive"
+    """``built-in.a``, ``lib.a``, ``vmlinux.a``."""
+    MODULE = "module"
+    """A loadable module, ``foo.ko``."""
+    LINK = "link"
+    """A final link product: ``vmlinux``, the boot image, ``setup.elf``, ..."""
+
+
+# A kind of its own rather than a NodeKind member: a group is never a target
+# (Target.kind stays a NodeKind, and a match over it needs no case for one), the whole
+# graph never holds one (NodeKind is exactly the kinds build_graph writes), and
+# `--hide KINDS` hides NodeKinds only (groups are made after hiding).
+class ViewNodeKind(StrEnum):
+    """Node kinds that only views (:mod:`depgraph.graph.views`) hold, never the graph."""
+
+    GROUP = "group"
+    """Several nodes drawn as one: a directory's files and targets, or the headers or
+    symbols nearly every object depends on."""
+
+
+class EdgeKind(StrEnum):
+    """Kinds of edge in the dependency graph; edges run from an input to what is made
+    of it. :mod:`depgraph.graph.schema` writes down the schema and the edges' attributes.
+    The first five are the graph's, the last three are drawn by views only."""
+
+    SOURCE = "source"
+    """The source file -> the target compiled from it."""
+    FILE = "file"
+    """A file of the target's ``deps_`` list -> the target."""
+    CONFIG = "config"
+    """``CONFIG_FOO`` -> a target whose list holds the stamp ``include/config/FOO``."""
+    COMMAND = "command"
+    """``cmd:<target>`` -> the target."""
+    MEMBER = "member"
+    """An input of a link-type command -> its product (an object into ``built-in.a``)."""
+    INCLUDE = "include"
+    """View only: a file -> the file whose ``#include`` names it."""
+    MENTION = "mention"
+    """View only: ``CONFIG_FOO`` -> a file whose text names it (as fixdep scans)."""
+    RELINK = "relink"
+    """View only: a link product -> a target rewritten on every run of that link."""
+
+
+class ReasonKind(StrEnum):
+    """Why a target is redone (:class:`depgraph.questions.why.Reason`); ``cause`` is
+    the changed or redone thing each kind names."""
+
+    SOURCE = "source"
+    """Its source, ``cause``, changed (or, for ``status``, is newer)."""
+    FILE = "file"
+    """A file of its ``deps_`` list, ``cause``, changed; ``chain`` is the include chain
+    from its source to it."""
+    CONFIG = "config"
+    """A symbol it depends on, ``cause``, changed (syncconfig touches its stamp);
+    ``mentions`` are the lines of its files that name it, ``chain`` leads to the first."""
+    INPUT = "input"
+    """An input its command reads, ``cause``, was redone (or is newer)."""
+    RELINK = "relink"
+    """Rewritten on every link of ``cause`` (``init/version-timestamp.o`` by
+    ``vmlinux``)."""
+    MISSING = "missing"
+    """It does not exist (``status``); ``cause`` is the target itself."""
+    ADDED = "added"
+    """A configuration change builds it for the first time; ``cause`` is the Makefile
+    line that lists it, or a directory (``drivers/foo/``) kbuild now descends into."""
+    SWITCHED = "switched"
+    """A configuration change builds it in instead of as a module, or the reverse;
+    ``cause`` is the Makefile line that lists it."""
+    DROPPED = "dropped"
+    """A member it lists, ``cause`` (an object, a module or a directory), is no longer
+    built."""
+    COMMAND = "command"
+    """A changed symbol, ``cause``, changes its command line through a Makefile's flags;
+    ``mentions`` holds that Makefile line."""
+    EXPORTS = "exports"
+    """vmlinux's export table changes: ``cause``, an object that exports symbols, joins
+    or leaves the kernel."""
 
 
 def is_compiled(kind: NodeKind, has_source: bool) -> bool:
@@ -103,14 +188,14 @@ class Target:
 @dataclass(slots=True)
 class BuildTree:
     """A loaded object tree: the targets, a reverse index, the configuration, and the
-    diagnostics met while reading. Returned by :func:`depgraph.loader.load_tree`.
+    diagnostics met while reading. Returned by :func:`depgraph.tree.load.load_tree`.
 
     ``targets`` and ``users`` are read-only views over a compact index
     (:mod:`depgraph.tree.index`). ``users`` maps a file id or a ``CONFIG_`` symbol to the
     targets that list it; it is what queries walk, so no query needs to visit
     every target. ``stale`` holds targets left over from an earlier configuration, which
-    make no longer visits (see ``loader._stale_targets``). ``notes`` are one-line remarks
-    for the user (a cache that was rebuilt, and why).
+    make no longer visits (see ``depgraph.tree.load._stale_targets``). ``notes`` are
+    one-line remarks for the user (a cache that was rebuilt, and why).
     """
 
     objtree: str

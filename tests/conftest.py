@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from depgraph.tree.fs import FakeFileSystem
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_tree"
 
@@ -94,6 +96,15 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """One built copy of sample_tree, shared by the tests that only read it."""
     return _new_build(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture
+def sample_fake(sample_build: Build) -> FakeFileSystem:
+    """An in-memory copy of the shared sample build at the same paths, for a test that
+    changes the tree (touches a header, edits ``.config``) but needs no make run after:
+    cheaper than :func:`own_build`, and nothing reaches the disk."""
+    roots = {str(path): str(path) for path in (sample_build.src, sample_build.obj)}
+    return FakeFileSystem.copy_of(roots)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from importlib import import_module
 from depgraph import __version__
 from depgraph.cli.common import EXIT_USAGE, Parser
 from depgraph.model import DepgraphError
+from depgraph.tree.fs import REAL, FileSystem
 
 # subcommand -> the module of this package that registers it, in --help order
 SUBCOMMANDS = {
@@ -52,9 +53,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, fs: FileSystem = REAL) -> int:
+    """Run the command line ``argv`` (default: the process's); ``fs`` is the disk the
+    trees are read from (tests pass an in-memory one). Returns the exit code."""
     words = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(chosen_command(words)).parse_args(words)
+    args.fs = fs
     try:
         return int(args.run(args, os.getcwd()))
     except DepgraphError as exc:

@@ -8,12 +8,16 @@ import sys
 import time
 from typing import TextIO
 
-from depgraph.model import BuildTree
+from depgraph.model import BuildTree, DepgraphError
 from depgraph.tree import cache
-from depgraph.tree.load import Layout, SourceReader, load_tree, locate
+from depgraph.tree.workspace import Look, Workspace
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+
+
+class UsageError(DepgraphError):
+    """A command line that asks nothing answerable; printed like every input error."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -46,18 +50,45 @@ def add_tree_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load(args: argparse.Namespace, cwd: str) -> tuple[Layout, BuildTree, SourceReader]:
-    """Locate and load the tree the options name; print its diagnostics as warnings."""
+def workspace(args: argparse.Namespace, cwd: str) -> Workspace:
+    """The tree the options name (``-C``, ``--kernel``, ``--no-cache``)."""
     environ = dict(os.environ)
-    layout = locate(args.build_dir, environ, cwd, args.kernel)
     cache_dir = None if args.no_cache else cache.default_dir(environ)
+    return Workspace.locate(
+        args.build_dir, environ, cwd, args.kernel, cache_dir=cache_dir, fs=args.fs
+    )
+
+
+def look(args: argparse.Namespace, cwd: str, *, pending: bool = False) -> tuple[Workspace, Look]:
+    """Locate and load the tree the options name (with ``pending``: and resolve the
+    ``.config`` edit the next make applies first); print its notes and diagnostics."""
+    found = workspace(args, cwd)
     with ProgressBar(sys.stderr) as bar:
-        tree = load_tree(layout, cache_dir=cache_dir, progress=bar.update)
-    for note in tree.notes:
-        print(f"depgraph: note: {note}", file=sys.stderr)
-    for diagnostic in tree.diagnostics:
+        seen = found.look(pending=pending, progress=bar.update)
+    report(seen)
+    return found, seen
+
+
+def report(seen: Look) -> None:
+    """A look's notes and diagnostics on stderr: the load's notes, the damaged files'
+    warnings, then what the pending ``.config`` edit needs said."""
+    for note in seen.tree.notes:
+        note_line(note)
+    for diagnostic in seen.diagnostics:
         print(f"depgraph: {diagnostic}", file=sys.stderr)
-    return layout, tree, SourceReader(layout, cache_dir)
+    if seen.pending.note:
+        note_line(seen.pending.note)
+
+
+def note_line(note: str | None) -> None:
+    """One ``depgraph: note: …`` line on stderr (nothing for None)."""
+    if note:
+        print(f"depgraph: note: {note}", file=sys.stderr)
+
+
+def load(args: argparse.Namespace, cwd: str) -> BuildTree:
+    """The tree the options name, loaded; its notes and diagnostics printed."""
+    return look(args, cwd)[1].tree
 
 
 class ProgressBar:

@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 
-from depgraph.cli.common import EXIT_OK, EXIT_USAGE, add_tree_options, load
+from depgraph.cli.common import EXIT_OK, add_tree_options, look
+from depgraph.cli.output import write_output
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,31 +27,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(run=run)
 
 
-class _Disk:
-    """The real paths the database names (gen_compile_commands.py resolves links)."""
-
-    def real_file(self, path: str) -> str | None:
-        real = os.path.realpath(path)
-        return real if os.path.exists(real) else None
-
-
 def run(args: argparse.Namespace, cwd: str) -> int:
-    layout, tree, _ = load(args, cwd)
+    workspace, seen = look(args, cwd)
+    layout = workspace.layout
     # Imported here: the other commands do not pay for them at start-up.
     from depgraph.questions.compdb import compile_commands
     from depgraph.render.compdb import render_compile_commands
 
     entries = compile_commands(
-        tree, directory=os.path.realpath(layout.objtree), scan=layout.scan, files=_Disk()
+        seen.tree,
+        directory=workspace.fs.realpath(layout.objtree),
+        scan=layout.scan,
+        real_file=workspace.fs.real_file,
     )
     text = render_compile_commands(entries)
     if args.output is None or args.output == "-":
         sys.stdout.write(text)
         return EXIT_OK
-    try:
-        with open(os.path.join(cwd, args.output), "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        print(f"depgraph: error: {args.output}: cannot write: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
+    write_output(os.path.join(cwd, args.output), text, shown=args.output)
     return EXIT_OK

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from depgraph.cli.common import EXIT_OK, EXIT_USAGE, add_tree_options, load
+from depgraph.cli.common import EXIT_OK, UsageError, add_tree_options, load
+from depgraph.cli.output import write_output
 from depgraph.model import BuildTree
 
 
@@ -43,39 +44,34 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(run=run)
 
 
-def _usage_error(message: str) -> int:
-    print(f"depgraph: error: diff: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
 def run(args: argparse.Namespace, cwd: str) -> int:
     from depgraph.questions import cmddiff
 
     if args.save is not None:
         if args.sides:
-            return _usage_error("--save takes no OLD or NEW (-C names the tree to save)")
-        _, tree, _ = load(args, cwd)
+            raise UsageError("diff: --save takes no OLD or NEW (-C names the tree to save)")
+        tree = load(args, cwd)
         commands = cmddiff.commands_of(tree)
-        cmddiff.write_snapshot(args.save, commands)
+        write_output(args.save, cmddiff.snapshot_text(commands), whole=True)
         print(f"Saved the commands of {len(commands.commands)} targets of {tree.objtree} "
               f"to {args.save}")  # fmt: skip
         return EXIT_OK
     if not args.sides:
-        return _usage_error("give OLD [NEW], or --save FILE")
+        raise UsageError("diff: give OLD [NEW], or --save FILE")
     if len(args.sides) > 2:
-        return _usage_error("give at most two: OLD and NEW")
+        raise UsageError("diff: give at most two: OLD and NEW")
     if len(args.sides) == 2 and args.build_dir is not None:
-        return _usage_error("-C names NEW when NEW is not given: give one of them")
+        raise UsageError("diff: -C names NEW when NEW is not given: give one of them")
 
     def load_dir(directory: str) -> BuildTree:
         side = argparse.Namespace(**{**vars(args), "build_dir": directory})
-        return load(side, cwd)[1]
+        return load(side, cwd)
 
-    old = cmddiff.read_side(args.sides[0], cwd, load_dir)
+    old = cmddiff.read_side(args.fs, args.sides[0], cwd, load_dir)
     if len(args.sides) == 2:
-        new = cmddiff.read_side(args.sides[1], cwd, load_dir)
+        new = cmddiff.read_side(args.fs, args.sides[1], cwd, load_dir)
     else:
-        new = cmddiff.commands_of(load(args, cwd)[1])
+        new = cmddiff.commands_of(load(args, cwd))
     from depgraph.render.cmddiff import render_diff_json, render_diff_text
 
     diff = cmddiff.diff_commands(old, new)

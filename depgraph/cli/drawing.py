@@ -10,7 +10,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from depgraph.model import DepgraphError
+from depgraph.cli.common import UsageError
+from depgraph.cli.output import write_output
+from depgraph.model import NodeKind
 
 if TYPE_CHECKING:  # networkx and pydot cost a fifth of a second to import: only to draw
     import networkx as nx
@@ -27,12 +29,11 @@ SUFFIXES = {
 }
 DEFAULT_MAX_NODES = 200
 DEFAULT_COMMON = 80.0
-NODE_KINDS = ("source", "header", "generated", "config", "command", "object", "archive",
-              "module", "link")  # fmt: skip
+NODE_KINDS = tuple(NodeKind)  # what --hide takes: a group is made after hiding
 
 
-class DrawError(DepgraphError):
-    """A picture that cannot be written; the message is one line."""
+class DrawError(UsageError):
+    """A picture that cannot be drawn as asked; the message is one line."""
 
 
 def add_view_options(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
@@ -132,13 +133,13 @@ class Shaping:
 
 
 def shape(
-    view: nx.DiGraph,
-    graph: nx.DiGraph,
+    view: nx.DiGraph[str],
+    graph: nx.DiGraph[str],
     options: Shaping,
     keep: Collection[str],
     *,
     fold_common: bool = True,
-) -> nx.DiGraph:
+) -> nx.DiGraph[str]:
     """Hide kinds, collapse, then apply the node guard: :class:`DrawError` with advice
     when the picture would still be larger than ``--max-nodes``.
 
@@ -168,7 +169,7 @@ def shape(
 
 
 def _advice(
-    view: nx.DiGraph, options: Shaping, common: Collection[str], keep: Collection[str]
+    view: nx.DiGraph[str], options: Shaping, common: Collection[str], keep: Collection[str]
 ) -> str:
     """The first of the usual ways to shrink a view that fits under the guard: folding
     directories, then leaving symbols out as well."""
@@ -178,8 +179,8 @@ def _advice(
         d for d in (3, 2, 1) if options.dir_depth is None or d < options.dir_depth
     ]
     variants = [("", view, depths)]
-    if any(d.get("kind") == "config" and n not in keep for n, d in view.nodes(data=True)):
-        hidden = views.without_kinds(view, {"config"}, keep)
+    if any(d.get("kind") == NodeKind.CONFIG and n not in keep for n, d in view.nodes(data=True)):
+        hidden = views.without_kinds(view, {NodeKind.CONFIG}, keep)
         variants.append(("--hide config ", hidden, [options.dir_depth, *depths]))
     smallest = None
     for flag, variant, tries in variants:
@@ -198,7 +199,7 @@ def _advice(
 
 
 def write(
-    view: nx.DiGraph,
+    view: nx.DiGraph[str],
     fmt: str,
     path: str | None,
     cwd: str,
@@ -232,10 +233,4 @@ def write(
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         return
-    payload = data.encode() if isinstance(data, str) else data
-    target = os.path.join(cwd, path)
-    try:
-        with open(target, "wb") as handle:
-            handle.write(payload)
-    except OSError as exc:
-        raise DrawError(f"{path}: cannot write: {exc.strerror}") from None
+    write_output(os.path.join(cwd, path), data, shown=path)

@@ -6,12 +6,12 @@ import argparse
 from typing import TYPE_CHECKING
 
 from depgraph.cli import drawing
-from depgraph.cli.common import EXIT_OK, add_tree_options, load
+from depgraph.cli.common import EXIT_OK, UsageError, add_tree_options, look
 
 if TYPE_CHECKING:  # imported when a picture is drawn: networkx alone costs 0.1-0.2 s
     import networkx as nx
 
-    from depgraph.tree.load import SourceReader
+    from depgraph.tree.sources import SourceReader
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser.set_defaults(run=run)
 
 
-def _node(raw: str, reader: SourceReader, cwd: str, graph: nx.DiGraph) -> str:
+def _node(raw: str, reader: SourceReader, cwd: str, graph: nx.DiGraph[str]) -> str:
     from depgraph.graph import views
 
     if raw.startswith("CONFIG_") and "/" not in raw:
@@ -58,23 +58,22 @@ def _node(raw: str, reader: SourceReader, cwd: str, graph: nx.DiGraph) -> str:
 
 
 def run(args: argparse.Namespace, cwd: str) -> int:
-    import networkx as nx
-
     from depgraph.graph import views
     from depgraph.graph.schema import build_graph
     from depgraph.questions.includes import IncludeResolver
 
     if args.focus and (args.source or args.sink):
-        raise drawing.DrawError("--focus and --from/--to ask different questions; give one")
+        raise UsageError("--focus and --from/--to ask different questions; give one")
     if bool(args.source) != bool(args.sink):
-        raise drawing.DrawError("--from and --to go together")
+        raise UsageError("--from and --to go together")
     if args.depth < 0:
-        raise drawing.DrawError("--depth must be 0 or more")
+        raise UsageError("--depth must be 0 or more")
     if args.reverse and not args.focus:
-        raise drawing.DrawError("--reverse goes with --focus")
+        raise UsageError("--reverse goes with --focus")
     fmt = drawing.output_format(args.output, args.format)
     options = drawing.Shaping.from_args(args)
-    _, tree, reader = load(args, cwd)
+    _, seen = look(args, cwd)
+    tree, reader = seen.tree, seen.reader
     graph = build_graph(tree, commands=args.commands)
     resolver = IncludeResolver(tree, reader)
     if args.focus:
@@ -88,7 +87,7 @@ def run(args: argparse.Namespace, cwd: str) -> int:
         second = _node(args.sink, reader, cwd, graph)
         view = views.paths(graph, first, second, resolver=resolver)
         keep = [first, second]
-        if first != second and nx.has_path(view, first, second):
+        if first != second and views.reaches(view, first, second):
             first, second = second, first
         title = f"why {first} depends on {second}: the shortest paths"
     else:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from depgraph.cli.common import EXIT_OK, add_tree_options, load
-from depgraph.questions.configchange import pending_config
-from depgraph.questions.status import stale_now
+from depgraph.cli.common import EXIT_OK, add_tree_options, look, note_line
+from depgraph.questions.status import status_of
 from depgraph.render.status import render_status_json, render_status_text
-from depgraph.tree.load import FileTimes
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,14 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, cwd: str) -> int:
-    layout, tree, reader = load(args, cwd)
-    pending, note = pending_config(tree, layout.srctree)
-    if note:
-        print(f"depgraph: note: {note}", file=sys.stderr)
-    status = stale_now(tree, FileTimes(layout), reader, pending)
-    why = reader.save()
-    if why:
-        print(f"depgraph: note: {why}", file=sys.stderr)
+    _, seen = look(args, cwd, pending=True)
+    status = status_of(seen)
+    note_line(seen.reader.save())
     if args.json:
         sys.stdout.write(render_status_json(status))
     else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from depgraph.cli.common import EXIT_OK, EXIT_USAGE, add_tree_options, load
+from depgraph.cli.common import EXIT_OK, UsageError, add_tree_options, load
 
 TEXT_ROWS = 20
 
@@ -37,9 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace, cwd: str) -> int:
     if args.n is not None and args.n < 0:
-        print("depgraph: error: -n must be 0 or more", file=sys.stderr)
-        return EXIT_USAGE
-    _, tree, _ = load(args, cwd)
+        raise UsageError("-n must be 0 or more")
+    tree = load(args, cwd)
     # Imported here: the other commands do not pay for them at start-up.
     from depgraph.questions import rank
     from depgraph.render.ranking import render_ranking_json, render_ranking_text

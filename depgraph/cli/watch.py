@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import threading
 import time
 
-from depgraph.cli.common import EXIT_OK, add_tree_options
+from depgraph.cli.common import EXIT_OK, add_tree_options, note_line, workspace
+from depgraph.questions.events import Event, Update
 from depgraph.render.watch import render_event_json, render_event_text
-from depgraph.tree import cache
-from depgraph.tree.load import locate
-from depgraph.watch.session import Event, watch
+from depgraph.watch.session import watch
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,21 +31,27 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, cwd: str) -> int:
-    environ = dict(os.environ)
-    layout = locate(args.build_dir, environ, cwd, args.kernel)
-    cache_dir = None if args.no_cache else cache.default_dir(environ)
+    watched = workspace(args, cwd)
+    objtree = watched.layout.objtree
 
     def emit(event: Event) -> None:
+        # The notes and warnings of reading the tree go to stderr, as every command's do.
+        for note in event.told.notes:
+            note_line(note)
+        for diagnostic in event.told.diagnostics:
+            print(f"depgraph: {diagnostic}", file=sys.stderr)
+        if isinstance(event, Update) and not (event.stale or event.clean):
+            return
         if args.json:
-            text = render_event_json(event, layout.objtree)
+            text = render_event_json(event, objtree)
         else:
-            text = render_event_text(event, layout.objtree, time.strftime("%H:%M:%S"))
+            text = render_event_text(event, objtree, time.strftime("%H:%M:%S"))
         sys.stdout.write(text)
         sys.stdout.flush()
 
     stop = threading.Event()
     try:
-        watch(layout, emit, stop, cache_dir=cache_dir)
+        watch(watched, emit, stop)
     except KeyboardInterrupt:
         stop.set()  # watch() has stopped its observer on the way out
     except BrokenPipeError:  # the reader went away (| head): stop quietly

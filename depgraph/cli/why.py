@@ -8,8 +8,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from depgraph.cli import drawing
-from depgraph.cli.common import EXIT_OK, add_tree_options, load
-from depgraph.model import DepgraphError
+from depgraph.cli.common import EXIT_OK, UsageError, add_tree_options, look, note_line
 from depgraph.questions.why import Answer, Change, resolve_change, why_rebuild
 from depgraph.render.json import render_json
 from depgraph.render.text import render_text
@@ -18,10 +17,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from depgraph.questions.configchange import ConfigAnswer
-
-
-class UsageError(DepgraphError):
-    """A command line that asks nothing answerable."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -65,7 +60,8 @@ def run(args: argparse.Namespace, cwd: str) -> int:
         options = drawing.Shaping.from_args(args)
     if not args.changes and not args.config:
         raise UsageError("give a CHANGE or --config FILE")
-    layout, tree, reader = load(args, cwd)
+    workspace, seen = look(args, cwd)
+    tree, reader = seen.tree, seen.reader
     changes: list[Change] = []
     assignments: dict[str, str] = {}
     for raw in args.changes:
@@ -82,23 +78,24 @@ def run(args: argparse.Namespace, cwd: str) -> int:
             changes.append(resolve_change(tree, ident, reader.exists(ident)))
     config: ConfigAnswer | None = None
     if assignments or args.config:
-        from depgraph.questions.configchange import config_change, read_file
+        from depgraph.questions.configchange import config_change
 
-        new_config = read_file(os.path.join(cwd, args.config), args.config) if args.config else None
+        new_config = None
+        if args.config:
+            new_config = workspace.read_input(os.path.join(cwd, args.config), args.config)
         config = config_change(
             tree,
-            layout.srctree,
+            tree.srctree,
             reader,
             assignments=assignments,
             config_text=new_config,
             files=changes,
+            fs=workspace.fs,
         )
         answer = config.answer
     else:
         answer = why_rebuild(tree, changes, reader)
-    why = reader.save()
-    if why:
-        print(f"depgraph: note: {why}", file=sys.stderr)
+    note_line(reader.save())
     if args.graph and options is not None:
         from depgraph.graph.schema import build_graph  # networkx: only when a picture is asked for
 
@@ -111,7 +108,11 @@ def run(args: argparse.Namespace, cwd: str) -> int:
 
 
 def _draw(
-    answer: Answer, args: argparse.Namespace, options: drawing.Shaping, cwd: str, graph: nx.DiGraph
+    answer: Answer,
+    args: argparse.Namespace,
+    options: drawing.Shaping,
+    cwd: str,
+    graph: nx.DiGraph[str],
 ) -> None:
     """Draw the answer into ``--graph FILE``, collapsed and guarded like ``depgraph graph``."""
     from depgraph.graph.answer import answer_graph

@@ -11,7 +11,7 @@ import json
 import networkx as nx
 
 
-def render_node_link(view: nx.DiGraph) -> str:
+def render_node_link(view: nx.DiGraph[str]) -> str:
     """networkx node-link JSON (``nx.node_link_graph(data, edges="edges")`` reads it
     back): ``{"directed": true, "nodes": [{"id": …, "kind": …}], "edges": [{"source":
     …, "target": …, "kind": …}], …}``."""
@@ -19,7 +19,7 @@ def render_node_link(view: nx.DiGraph) -> str:
     return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def render_graphml(view: nx.DiGraph) -> str:
+def render_graphml(view: nx.DiGraph[str]) -> str:
     """GraphML (``nx.read_graphml`` reads it back); attribute keys are declared in the
     order networkx first meets them, which the sorted view fixes."""
     return "\n".join(nx.generate_graphml(view)) + "\n"

@@ -12,7 +12,8 @@ Node ids
     * config symbols: ``CONFIG_FOO`` (``_MODULE`` dropped, as fixdep does).
     * command lines: ``cmd:<target id>``.
 
-Node attribute ``kind`` (:class:`~depgraph.model.NodeKind` value), always present:
+Node attribute ``kind`` (a :class:`~depgraph.model.NodeKind` value, stored as the plain
+``str``: GraphML writes no enum), always present:
     ``source``     a file some target names in its ``source_`` line
     ``header``     any other file a dependency list names, not written by the build
     ``generated``  a file in the object tree: a generated header, ``.mod``, ``.lds``,
@@ -27,7 +28,8 @@ Targets (nodes with a ``.cmd`` file) also carry ``cmd_file`` (objtree-relative p
 their ``.cmd``), ``compiled`` (True when kbuild compiles them from a ``source_``) and
 ``stale`` (True for leftovers of an earlier configuration that make no longer visits).
 
-Edge attribute ``kind``, always present:
+Edge attribute ``kind`` (a :class:`~depgraph.model.EdgeKind` value, a plain ``str``),
+always present:
     ``source``   the source file -> the target compiled from it
     ``file``     a file of the target's ``deps_`` list -> the target
     ``config``   ``CONFIG_FOO`` -> a target whose list holds ``include/config/FOO``;
@@ -47,7 +49,7 @@ View graphs (:mod:`depgraph.graph.views`, ``depgraph graph``, ``why-rebuild --gr
 subgraphs of this one, with the same ids, kinds and attributes, plus what a picture of
 one question needs and the whole graph does not hold:
 
-Edge kinds of views only:
+Edge kinds of views only (the last three :class:`~depgraph.model.EdgeKind` members):
     ``include``  a file -> the file whose ``#include`` names it (resolved for one target,
                  :mod:`depgraph.questions.includes`); attributes ``line`` (in the including file,
                  0 for a ``-include FILE`` of the command line) and ``text`` (the
@@ -58,7 +60,7 @@ Edge kinds of views only:
                  (:data:`depgraph.kbuild.REWRITTEN_BY_LINK`: ``vmlinux`` ->
                  ``init/version-timestamp.o``)
 
-Node kind of views only:
+Node kind of views only (:class:`~depgraph.model.ViewNodeKind`):
     ``group``    several nodes drawn as one: the files and targets of a directory
                  (id ``group:drivers/net/``), or the headers or symbols that nearly every
                  object depends on (``group:common headers``, ``group:common symbols``);
@@ -77,7 +79,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from depgraph.model import BuildTree, NodeKind
+from depgraph.model import BuildTree, EdgeKind, NodeKind
 
 
 def command_id(target: str) -> str:
@@ -93,13 +95,13 @@ def _file_kind(tree: BuildTree, ident: str, sources: set[str]) -> NodeKind:
     return NodeKind.HEADER
 
 
-def build_graph(tree: BuildTree, *, commands: bool = True) -> nx.DiGraph:
+def build_graph(tree: BuildTree, *, commands: bool = True) -> nx.DiGraph[str]:
     """The whole tree as one graph (see the module docstring for the schema).
 
     Nodes and edges are added in sorted order, so the same tree always gives the same
     graph, whatever order its ``.cmd`` files were read in.
     """
-    graph: nx.DiGraph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     sources = {t.source for t in tree.targets.values() if t.source}
     for name in sorted(tree.targets):
         target = tree.targets[name]
@@ -114,28 +116,28 @@ def build_graph(tree: BuildTree, *, commands: bool = True) -> nx.DiGraph:
         target = tree.targets[name]
         if target.source:
             _add_file(graph, tree, target.source, sources)
-            graph.add_edge(target.source, name, kind="source")
+            graph.add_edge(target.source, name, kind=EdgeKind.SOURCE.value)
         for dep in target.deps:
             _add_file(graph, tree, dep, sources)
-            graph.add_edge(dep, name, kind="file")
+            graph.add_edge(dep, name, kind=EdgeKind.FILE.value)
         for item in target.inputs:
             _add_file(graph, tree, item, sources)
-            graph.add_edge(item, name, kind="member")
+            graph.add_edge(item, name, kind=EdgeKind.MEMBER.value)
         for symbol, via in target.stamps:
             if symbol not in graph:
                 graph.add_node(
                     symbol, kind=NodeKind.CONFIG.value, value=tree.config.get(symbol, "n")
                 )
-            graph.add_edge(symbol, name, kind="config", via=via)
+            graph.add_edge(symbol, name, kind=EdgeKind.CONFIG.value, via=via)
         if commands:
             node = command_id(name)
             graph.add_node(
                 node, kind=NodeKind.COMMAND.value, command=target.command, line=target.command_line
             )
-            graph.add_edge(node, name, kind="command")
+            graph.add_edge(node, name, kind=EdgeKind.COMMAND.value)
     return graph
 
 
-def _add_file(graph: nx.DiGraph, tree: BuildTree, ident: str, sources: set[str]) -> None:
+def _add_file(graph: nx.DiGraph[str], tree: BuildTree, ident: str, sources: set[str]) -> None:
     if ident not in graph:
         graph.add_node(ident, kind=_file_kind(tree, ident, sources).value)

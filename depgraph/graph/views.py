@@ -26,37 +26,37 @@ from typing import Any
 
 import networkx as nx
 
-from depgraph.model import DepgraphError, NodeKind, Target
+from depgraph.model import DepgraphError, EdgeKind, NodeKind, Target, ViewNodeKind
 from depgraph.questions.includes import IncludeResolver
 
-GROUP = "group"
 COMMON_HEADERS = "group:common headers"
 COMMON_SYMBOLS = "group:common symbols"
 
-# Node kinds that are paths, so that directories can fold them.
-PATH_KINDS = frozenset(
-    k.value
-    for k in (
-        NodeKind.SOURCE,
-        NodeKind.HEADER,
-        NodeKind.GENERATED,
-        NodeKind.OBJECT,
-        NodeKind.ARCHIVE,
-        NodeKind.MODULE,
-        NodeKind.LINK,
-    )
-)
-_FILE_KINDS = frozenset({"source", "header", "generated"})
+# Node kinds that are files (a target's own are too), whose text a view reads for its
+# #include lines and CONFIG_ mentions.
+_FILE_KINDS = frozenset({NodeKind.SOURCE, NodeKind.HEADER, NodeKind.GENERATED})
+# Node kinds that are paths, so that directories can fold them: every kind but a symbol
+# and a command line.
+PATH_KINDS = frozenset(NodeKind) - {NodeKind.CONFIG, NodeKind.COMMAND}
 # When one edge of a view stands for edges of several kinds, it keeps the commonest;
 # ties go to the first kind here (the one that explains most).
-EDGE_KIND_ORDER = ("source", "include", "file", "mention", "config", "member", "relink", "command")
+EDGE_KIND_ORDER = (
+    EdgeKind.SOURCE,
+    EdgeKind.INCLUDE,
+    EdgeKind.FILE,
+    EdgeKind.MENTION,
+    EdgeKind.CONFIG,
+    EdgeKind.MEMBER,
+    EdgeKind.RELINK,
+    EdgeKind.COMMAND,
+)
 
 
 class ViewError(DepgraphError):
     """A view that cannot be drawn: a node the graph lacks, no path; one line."""
 
 
-def node_of(graph: nx.DiGraph, ident: str) -> str:
+def node_of(graph: nx.DiGraph[str], ident: str) -> str:
     """``ident`` if the graph holds it, else :class:`ViewError`."""
     if ident in graph:
         return ident
@@ -65,12 +65,12 @@ def node_of(graph: nx.DiGraph, ident: str) -> str:
 
 
 def _sorted_copy(
-    graph: nx.DiGraph,
+    graph: nx.DiGraph[str],
     nodes: Iterable[str],
     edges: Iterable[tuple[str, str, dict[str, Any]]],
-) -> nx.DiGraph:
+) -> nx.DiGraph[str]:
     """A new graph of ``nodes`` (attributes from ``graph``) and ``edges``, both sorted."""
-    view: nx.DiGraph = nx.DiGraph()
+    view: nx.DiGraph[str] = nx.DiGraph()
     for node in sorted(set(nodes)):
         view.add_node(node, **graph.nodes[node])
     for u, v, data in sorted(edges, key=lambda e: (e[0], e[1])):
@@ -80,36 +80,40 @@ def _sorted_copy(
 
 
 def _include_in_edges(
-    resolver: IncludeResolver, graph: nx.DiGraph, target: Target, file: str
+    resolver: IncludeResolver, graph: nx.DiGraph[str], target: Target, file: str
 ) -> list[tuple[str, str, dict[str, Any]]]:
     """The in-edges a file has in a view: the files it includes and the symbols it
     names (first mention of each), resolved in the context of ``target``."""
     found: list[tuple[str, str, dict[str, Any]]] = []
     for edge in resolver.edges_from(target, file):
-        found.append(
-            (edge.included, file, {"kind": "include", "line": edge.line, "text": edge.text})
-        )
+        found.append((edge.included, file, _include_attrs(edge.line, edge.text)))
     if file == target.source:
         for edge in resolver.forced(target):
-            found.append((edge.included, file, {"kind": "include", "line": 0, "text": edge.text}))
+            found.append((edge.included, file, _include_attrs(0, edge.text)))
     seen: set[str] = set()
     for mention in resolver.mentions(file):
         if mention.symbol in seen or mention.symbol not in graph:
             continue
         seen.add(mention.symbol)
-        attrs = {"kind": "mention", "line": mention.line, "text": mention.text}
+        attrs = {"kind": EdgeKind.MENTION.value, "line": mention.line, "text": mention.text}
         found.append((mention.symbol, file, attrs))
     return found
 
 
+def _include_attrs(line: int, text: str) -> dict[str, Any]:
+    """An ``include`` edge's attributes: the line in the including file (0 for a
+    ``-include FILE`` of the command line) and the directive."""
+    return {"kind": EdgeKind.INCLUDE.value, "line": line, "text": text}
+
+
 def focus(
-    graph: nx.DiGraph,
+    graph: nx.DiGraph[str],
     node: str,
     depth: int,
     *,
     reverse: bool = False,
     resolver: IncludeResolver | None = None,
-) -> nx.DiGraph:
+) -> nx.DiGraph[str]:
     """Every node at most ``depth`` edges from ``node`` and the edges between them.
 
     Forward follows edges (what ``node`` makes make redo); ``reverse`` goes against them
@@ -150,9 +154,14 @@ def focus(
     return _sorted_copy(graph, reached, edges)
 
 
+def reaches(view: nx.DiGraph[str], source: str, sink: str) -> bool:
+    """Whether a path leads from ``source`` to ``sink``."""
+    return bool(nx.has_path(view, source, sink))
+
+
 def paths(
-    graph: nx.DiGraph, first: str, second: str, *, resolver: IncludeResolver | None = None
-) -> nx.DiGraph:
+    graph: nx.DiGraph[str], first: str, second: str, *, resolver: IncludeResolver | None = None
+) -> nx.DiGraph[str]:
     """Every shortest path between two nodes, from whichever of them reaches the other
     (the graph's edges run from an input to what is made of it, so "this object depends
     on that header" is a path from the header to the object).
@@ -186,7 +195,7 @@ def paths(
 
 
 def _explain(
-    graph: nx.DiGraph,
+    graph: nx.DiGraph[str],
     resolver: IncludeResolver | None,
     u: str,
     v: str,
@@ -194,20 +203,20 @@ def _explain(
 ) -> list[tuple[str, str, dict[str, Any]]]:
     """The include chains that stand for the edge ``u -> v`` into a compiled target,
     ending with its source edge; empty when there is nothing to explain or no chain."""
-    if resolver is None or not graph.nodes[v].get("compiled") or data["kind"] == "source":
+    if resolver is None or not graph.nodes[v].get("compiled") or data["kind"] == EdgeKind.SOURCE:
         return []
     target = resolver.context(v)
     if target is None or target.name != v or target.source is None:
         return []
-    if data["kind"] == "config":
+    if data["kind"] == EdgeKind.CONFIG:
         via = data.get("via") or target.source
         mention = next((m for m in resolver.mentions(via) if m.symbol == u), None)
-        attrs: dict[str, Any] = {"kind": "mention"}
+        attrs: dict[str, Any] = {"kind": EdgeKind.MENTION.value}
         if mention is not None:
             attrs.update(line=mention.line, text=mention.text)
         head = [(u, via, attrs)]
         file = via
-    elif data["kind"] == "file":
+    elif data["kind"] == EdgeKind.FILE:
         head = []
         file = u
     else:
@@ -216,7 +225,7 @@ def _explain(
         chain = []
     else:
         chain = [
-            (e.included, e.includer, {"kind": "include", "line": e.line, "text": e.text})
+            (e.included, e.includer, _include_attrs(e.line, e.text))
             for e in resolver.shortest_chains(target, file)
         ]
         if not chain:
@@ -225,7 +234,7 @@ def _explain(
     return head + chain + [(target.source, v, source_attrs)]
 
 
-def common_nodes(graph: nx.DiGraph, threshold: float) -> frozenset[str]:
+def common_nodes(graph: nx.DiGraph[str], threshold: float) -> frozenset[str]:
     """The headers and symbols that at least ``threshold`` (a share, 0 < t ≤ 1) of the
     live compiled targets depend on: what nearly every object includes, so what a
     picture of one question can draw as one node. ``threshold`` 0 gives none."""
@@ -237,7 +246,7 @@ def common_nodes(graph: nx.DiGraph, threshold: float) -> frozenset[str]:
     needed = threshold * len(compiled)
     found: set[str] = set()
     for node, data in graph.nodes(data=True):
-        if data.get("kind") not in ("header", "generated", "config"):
+        if data.get("kind") not in (NodeKind.HEADER, NodeKind.GENERATED, NodeKind.CONFIG):
             continue
         users = sum(1 for user in graph.successors(node) if user in compiled)
         if users >= needed:
@@ -274,7 +283,7 @@ def group_of(
 ) -> str | None:
     """The group node ``ident`` is drawn in, or None when it is drawn as itself."""
     if ident in common:
-        return COMMON_SYMBOLS if data.get("kind") == "config" else COMMON_HEADERS
+        return COMMON_SYMBOLS if data.get("kind") == NodeKind.CONFIG else COMMON_HEADERS
     if data.get("kind") not in PATH_KINDS:
         return None
     directory = _directory_group(ident, directories, dir_depth)
@@ -282,13 +291,13 @@ def group_of(
 
 
 def collapse(
-    view: nx.DiGraph,
+    view: nx.DiGraph[str],
     *,
     common: Collection[str] = frozenset(),
     directories: Collection[str] = (),
     dir_depth: int | None = None,
     keep: Collection[str] = frozenset(),
-) -> nx.DiGraph:
+) -> nx.DiGraph[str]:
     """The view with groups of nodes drawn as one (``keep`` nodes never are):
 
     * ``common`` headers and symbols (:func:`common_nodes`) become ``group:common
@@ -311,10 +320,11 @@ def collapse(
         representative[node] = group or node
         if group:
             members[group] += 1
-    result: nx.DiGraph = nx.DiGraph()
+    result: nx.DiGraph[str] = nx.DiGraph()
     for node in sorted(set(representative.values())):
         if node in members:
-            result.add_node(node, kind=GROUP, members=members[node], label=_label(node, members))
+            label = _label(node, members)
+            result.add_node(node, kind=ViewNodeKind.GROUP.value, members=members[node], label=label)
         else:
             result.add_node(node, **view.nodes[node])
     merged: dict[tuple[str, str], Counter[str]] = {}
@@ -335,7 +345,7 @@ def collapse(
 
 
 def _commonest(kinds: Counter[str]) -> str:
-    order = {kind: i for i, kind in enumerate(EDGE_KIND_ORDER)}
+    order: dict[str, int] = {kind: i for i, kind in enumerate(EDGE_KIND_ORDER)}
     return min(kinds, key=lambda k: (-kinds[k], order.get(k, len(order)), k))
 
 
@@ -347,7 +357,9 @@ def _label(group: str, members: Counter[str]) -> str:
     return f"{group[len('group:') :]} ({count})"
 
 
-def without_kinds(view: nx.DiGraph, kinds: Collection[str], keep: Collection[str]) -> nx.DiGraph:
+def without_kinds(
+    view: nx.DiGraph[str], kinds: Collection[str], keep: Collection[str]
+) -> nx.DiGraph[str]:
     """The view without the nodes of ``kinds`` (``keep`` nodes stay)."""
     nodes = [n for n, d in view.nodes(data=True) if n in keep or d.get("kind") not in kinds]
     sub = view.subgraph(nodes)
@@ -355,7 +367,7 @@ def without_kinds(view: nx.DiGraph, kinds: Collection[str], keep: Collection[str
 
 
 def directory_sizes(
-    view: nx.DiGraph,
+    view: nx.DiGraph[str],
     depths: Iterable[int | None],
     *,
     common: Collection[str],

@@ -254,14 +254,4 @@ def _parse_lines(text: str, path: str, *, strict: bool) -> CmdFile:
     )
 
 
-def cmd_target_from_filename(filename: str) -> str | None:
-    """The target a ``.cmd`` file name stands for: ``.main.o.cmd`` -> ``main.o``.
-
-    A target whose own name starts with a dot gets a double dot: ``..module-common.o.cmd``.
-    """
-    if not (filename.startswith(".") and filename.endswith(".cmd")) or len(filename) < 6:
-        return None
-    return filename[1:-4]
-
-
 SOURCE_INDEX = _SOURCE_INDEX

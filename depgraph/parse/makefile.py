@@ -1098,15 +1098,6 @@ class Built:
     variables: Mapping[str, str]
     exported: frozenset[str]
 
-    def real_builtin(self) -> tuple[Item, ...]:
-        """The built-in objects compiled: composites replaced by their members (6.x
-        archives the members of a built-in composite directly; no ``foo.o`` is linked)."""
-        return _dedupe(p for item in self.builtin for p in self.composites.get(item.name, (item,)))
-
-    def real_modules(self) -> tuple[Item, ...]:
-        """The modular objects compiled: composites replaced by their members."""
-        return _dedupe(p for item in self.modules for p in self.composites.get(item.name, (item,)))
-
 
 def _dedupe(items: Iterable[Item]) -> tuple[Item, ...]:
     """The items with the first of each name kept (kbuild lists may repeat a name)."""
@@ -1282,6 +1273,7 @@ class _Evaluation:
         if var is None:
             return []
         found: list[Item] = []
+        missing: list[str]
         for piece in var.pieces:
             if piece.literal:
                 text, missing = piece.text, []

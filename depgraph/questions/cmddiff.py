@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from dataclasses import dataclass
 from depgraph import __version__
 from depgraph.model import BuildTree, DepgraphError
 from depgraph.parse.command import split_command
+from depgraph.tree.fs import REAL, FileSystem
 
 FORMAT = "depgraph-commands"
 VERSION = 1
@@ -110,7 +110,7 @@ class CommandDiff:
 # --- the two sides ----------------------------------------------------------------------
 
 
-def commands_of(tree: BuildTree) -> Commands:
+def commands_of(tree: BuildTree, fs: FileSystem = REAL) -> Commands:
     """The saved commands of a loaded tree: every target built in its configuration
     (leftovers of an earlier one keep their ``.cmd`` files, but make no longer builds
     them: a symbol turned off shows its objects as gone, not as unchanged)."""
@@ -122,8 +122,8 @@ def commands_of(tree: BuildTree) -> Commands:
     return Commands(
         origin=tree.objtree,
         snapshot=False,
-        objtree=os.path.realpath(tree.objtree),
-        srctree=os.path.realpath(tree.srctree),
+        objtree=fs.realpath(tree.objtree),
+        srctree=fs.realpath(tree.srctree),
         commands=dict(sorted(commands.items())),
     )
 
@@ -140,24 +140,6 @@ def snapshot_text(commands: Commands) -> str:
     }
     # indent=1 puts each target on its own line, so snapshots can be read and diffed.
     return json.dumps(document, indent=1) + "\n"
-
-
-def write_snapshot(path: str, commands: Commands) -> None:
-    """Write the snapshot of ``commands`` to ``path`` whole or not at all (a temporary
-    file beside it, then renamed), so that an interrupted run leaves no damaged file."""
-    text = snapshot_text(commands)
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".depgraph-", dir=directory)
-    except OSError as exc:
-        raise SnapshotError(f"{path}: cannot write: {exc.strerror}") from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except OSError as exc:
-        os.unlink(temporary)
-        raise SnapshotError(f"{path}: cannot write: {exc.strerror}") from exc
 
 
 def parse_snapshot(text: str, path: str) -> Commands:
@@ -189,11 +171,10 @@ def parse_snapshot(text: str, path: str) -> Commands:
     return Commands(path, True, document["objtree"], document["srctree"], commands)
 
 
-def read_snapshot(path: str) -> Commands:
+def read_snapshot(fs: FileSystem, path: str) -> Commands:
     """Read and check the snapshot file at ``path``."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = fs.read_bytes(path)
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read: {exc.strerror}") from exc
     try:
@@ -205,13 +186,14 @@ def read_snapshot(path: str) -> Commands:
     return parse_snapshot(text, path)
 
 
-def read_side(path: str, cwd: str, load: Callable[[str], BuildTree]) -> Commands:
+def read_side(fs: FileSystem, path: str, cwd: str, load: Callable[[str], BuildTree]) -> Commands:
     """OLD or NEW: a snapshot file is read, a directory loaded with ``load`` (which
-    raises :class:`depgraph.loader.LoadError` for a directory that is no object tree)."""
+    raises :class:`depgraph.tree.layout.LoadError` for a directory that is no object
+    tree)."""
     full = os.path.abspath(os.path.join(cwd, path))
-    if os.path.isfile(full):
-        return read_snapshot(full)
-    if os.path.isdir(full):
+    if fs.is_file(full):
+        return read_snapshot(fs, full)
+    if fs.is_dir(full):
         return commands_of(load(full))
     raise DiffError(f"{path}: no such file or directory (OLD and NEW are object trees or "
                     "snapshots saved with --save)")  # fmt: skip

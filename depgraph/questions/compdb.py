@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from depgraph.model import BuildTree
 
@@ -30,14 +30,6 @@ EXCLUDED_TOP_DIRS = frozenset({".git", "Documentation", "include", "tools"})
 # The source is the last word ending in .c or .S that a space precedes and that ends the
 # command or comes before a ';' (the greediest match, as the script's pattern finds it).
 _COMPILE = re.compile(r"(?P<head>.* )(?P<file>[^ ]*\.[cS]) *(?:;|$)")
-
-
-class RealFiles(Protocol):
-    """What the database needs from the file system (the CLI provides it)."""
-
-    def real_file(self, path: str) -> str | None:
-        """The path with symbolic links resolved, or None when no file is there."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +50,13 @@ def _searched(cmd_file: str, scan: str) -> bool:
 
 
 def compile_commands(
-    tree: BuildTree, *, directory: str, scan: str, files: RealFiles
+    tree: BuildTree, *, directory: str, scan: str, real_file: Callable[[str], str | None]
 ) -> list[Entry]:
     """The database entries of ``tree``, sorted by file (then object).
 
     ``directory`` is the object tree's real path, ``scan`` the directory whose ``.cmd``
-    files were read (the module directory of an ``M=`` build, else the object tree)."""
+    files were read (the module directory of an ``M=`` build, else the object tree);
+    ``real_file`` resolves the symlinks of a path (None when no file is there)."""
     entries: list[Entry] = []
     for name, target in tree.targets.items():
         if not name.endswith(".o") or not _searched(target.cmd_file, scan):
@@ -72,7 +65,7 @@ def compile_commands(
         if match is None:
             continue
         raw = match.group("file")
-        real = files.real_file(posixpath.join(directory, raw))
+        real = real_file(posixpath.join(directory, raw))
         if real is None:
             continue
         entries.append(Entry(directory, real, match.group("head") + raw, name))

@@ -10,7 +10,7 @@ followed through the tree.
    whose value only defaults set) is reported with the ``depends on`` lines that stop it.
 2. The symbols whose resolved value differs from ``include/config/auto.conf`` (what the
    last build used) are the ones syncconfig will touch the stamps of: their users
-   recompile, and the link steps follow (:class:`depgraph.query.Cascade`).
+   recompile, and the link steps follow (:class:`depgraph.questions.why.Cascade`).
 3. The Makefiles say which objects a changed symbol adds, drops or turns into a module,
    and which command lines it changes (:mod:`depgraph.tree.makefiles`).
 """
@@ -20,33 +20,21 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from depgraph.kbuild.facts import VMLINUX_EXPORT_OBJECT
-from depgraph.model import BuildTree, DepgraphError, NodeKind, Target
+from depgraph.model import BuildTree, DepgraphError, NodeKind, ReasonKind, Target
 from depgraph.parse.config import changed_values, unquote
-from depgraph.questions.why import Answer, Cascade, Change, Reason, Step, TextSource
-from depgraph.tree.load import config_pending
+from depgraph.questions.why import Answer, Cascade, Change, Reason, Step
+from depgraph.tree.fs import REAL, FileSystem
+from depgraph.tree.sources import SourceReader, config_pending
+from depgraph.tree.workspace import read_input
 
 if TYPE_CHECKING:  # the readers are imported by the functions that use them: a
     # why-rebuild about a file, or a status without a pending edit, does not pay for them
     from depgraph.parse.makefile import Assignment, FlagUse, Makefile
     from depgraph.tree.kconfig import Kconfig
     from depgraph.tree.makefiles import BuiltDiff, ObjectChange
-
-
-class KconfigFacts(Protocol):
-    """What the Kconfig files say that the resolved values do not."""
-
-    def choice_members(self, symbol: str) -> tuple[str, ...]:
-        """The members of the choice ``symbol`` belongs to (empty if none)."""
-        ...
-
-    def why_refused(self, symbol: str, values: Mapping[str, str]) -> tuple[str, ...]:
-        """Why ``symbol`` cannot take a user value under ``values``, one line each
-        (``FILE:LINE: depends on EXPR (SYM=n)``); empty if nothing in its Kconfig entry
-        says so."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,34 +74,24 @@ def parse_assignment(text: str) -> tuple[str, str]:
     return symbol, value
 
 
-def with_choices(assignments: Mapping[str, str], facts: KconfigFacts) -> dict[str, str]:
-    """The assignments with ``=y`` on a choice member extended to the other members
-    (``n``), as selecting it in menuconfig does."""
-    out = dict(assignments)
-    for symbol, value in assignments.items():
-        if value == "y":
-            for member in facts.choice_members(symbol):
-                if member != symbol:
-                    out.setdefault(member, "n")
-    return out
-
-
 def refused_requests(
-    requested: Mapping[str, str], resolved: Mapping[str, str], facts: KconfigFacts
+    requested: Mapping[str, str], resolved: Mapping[str, str], kconfig: Kconfig
 ) -> tuple[Refused, ...]:
-    """The requested values the resolved configuration does not hold."""
+    """The requested values the resolved configuration does not hold, and why."""
+    from depgraph.tree.kconfig import why_refused
+
     refused = []
     for symbol, wanted in requested.items():
         got = resolved.get(symbol, "n")
         if unquote(wanted) != got:
-            why = facts.why_refused(symbol, resolved)
+            why = why_refused(kconfig, symbol, resolved)
             refused.append(Refused(symbol, unquote(wanted), got, why))
     return tuple(refused)
 
 
 def follow(
     tree: BuildTree,
-    text: TextSource,
+    text: SourceReader,
     changed: Mapping[str, tuple[str, str]],
     seed: Callable[[Cascade], None] | None = None,
 ) -> Answer:
@@ -128,79 +106,56 @@ def follow(
     return cascade.answer(tuple(Change(symbol) for symbol in changed))
 
 
-class TreeKconfig:
-    """:class:`KconfigFacts` from the tree's Kconfig files (:mod:`depgraph.tree.kconfig`)."""
-
-    def __init__(self, kconfig: Kconfig) -> None:
-        self._kconfig = kconfig
-
-    def choice_members(self, symbol: str) -> tuple[str, ...]:
-        from depgraph.tree.kconfig import choice_of
-
-        choice = choice_of(self._kconfig, symbol)
-        return choice.members if choice is not None else ()
-
-    def why_refused(self, symbol: str, values: Mapping[str, str]) -> tuple[str, ...]:
-        from depgraph.tree.kconfig import unmet_dependencies
-
-        definitions = self._kconfig.symbols.get(symbol)
-        if not definitions:
-            return (f"{symbol} is not defined in any Kconfig file",)
-        why = [str(unmet) for unmet in unmet_dependencies(self._kconfig, symbol, values)]
-        first = definitions[0]
-        if not any(d.prompt for d in definitions):
-            why.append(
-                f"{symbol} has no prompt ({first.path}:{first.line}): defaults and selects "
-                "set it, not .config"
-            )
-        for select in self._kconfig.selectors.get(symbol, ()):
-            if select.kind == "select" and values.get(select.by, "n") != "n":
-                why.append(
-                    f"selected by {select.by}={values[select.by]} at {select.path}:{select.line}"
-                )
-        return tuple(why)
-
-
 def config_change(
     tree: BuildTree,
     srctree: str,
-    text: TextSource,
+    text: SourceReader,
     *,
     assignments: Mapping[str, str] | None = None,
     config_text: str | None = None,
     files: Sequence[Change] = (),
+    fs: FileSystem = REAL,
 ) -> ConfigAnswer:
     """What make redoes after ``assignments`` to the tree's ``.config`` (or after its
     ``.config`` is replaced by ``config_text``), expanded by the tree's own Kconfig, and
     after the changes to ``files`` (or symbols taken as changed) if any."""
     from depgraph.tree.conf import recorded_env, resolve
-    from depgraph.tree.kconfig import read_kconfig
-    from depgraph.tree.makefiles import built_objects, diff_built
+    from depgraph.tree.kconfig import choice_assignments, read_kconfig
+    from depgraph.tree.makefiles import (
+        built_objects,
+        diff_built,
+        exports_symbols,
+        read_makefiles,
+    )
 
     objtree = tree.objtree
-    env = recorded_env(objtree)
-    kconfig = read_kconfig(srctree, "Kconfig", {**env, "srctree": srctree})
-    facts = TreeKconfig(kconfig)
+    env = recorded_env(objtree, fs)
+    kconfig = read_kconfig(srctree, "Kconfig", {**env, "srctree": srctree}, fs=fs)
     requested = dict(assignments or {})
     notes: list[str] = []
     if config_text is None:
-        config_text = read_file(os.path.join(objtree, ".config"))
-        if config_pending(objtree):
+        config_text = read_input(fs, os.path.join(objtree, ".config"))
+        if config_pending(objtree, fs):
             notes.append(
                 ".config was edited since the last build; its edits are part of this answer"
             )
-    resolved = resolve(objtree, srctree, config_text, with_choices(requested, facts))
+    # =y on a member of a choice sets the other members to n, as menuconfig does.
+    expanded = dict(requested)
+    for symbol, value in requested.items():
+        for member, set_to in choice_assignments(kconfig, symbol, value).items():
+            expanded.setdefault(member, set_to)
+    resolved = resolve(objtree, srctree, config_text, expanded, fs)
     changed = changed_values(tree.auto_conf, resolved.values)
-    refused = refused_requests(requested, resolved.values, facts)
+    refused = refused_requests(requested, resolved.values, kconfig)
 
     srcarch = env.get("SRCARCH")
-    now = built_objects(srctree, tree.auto_conf, srcarch=srcarch)
-    then = built_objects(srctree, resolved.values, srcarch=srcarch)
+    now = built_objects(srctree, tree.auto_conf, srcarch=srcarch, fs=fs)
+    then = built_objects(srctree, resolved.values, srcarch=srcarch, fs=fs)
     built = diff_built(now, then)
     directories = {
         (d.path, d.makefile) for d in (*now.directories.values(), *then.directories.values())
     }
-    makefiles = read_makefiles(srctree, srcarch, sorted(directories))
+    makefiles = read_makefiles(srctree, srcarch, sorted(directories), fs)
 
     def also(cascade: Cascade) -> None:
         for change in files:
@@ -212,7 +167,7 @@ def config_change(
                 changed,
                 sorted(set(then.directories) - set(now.directories)),
                 sorted(set(now.directories) - set(then.directories)),
-                lambda obj: _exports(srctree, obj),
+                lambda obj: exports_symbols(srctree, obj, fs),
             )
         )
         seed_flags(cascade, makefiles, changed, tree.auto_conf, resolved.values)
@@ -221,16 +176,6 @@ def config_change(
     if files:
         answer = replace(answer, changes=(*files, *answer.changes))
     return ConfigAnswer(changed, refused, resolved.program, answer, (*notes, *answer.notes))
-
-
-def read_file(path: str, shown: str | None = None) -> str:
-    """The text of a ``.config``-format file; one error line naming it (as ``shown``, say
-    the path a user typed) when it cannot be read."""
-    try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise DepgraphError(f"{shown or path}: cannot read: {exc.strerror or exc}") from exc
 
 
 def seed_objects(
@@ -242,7 +187,7 @@ def seed_objects(
     exports: Callable[[str], bool] = lambda obj: False,
 ) -> list[str]:
     """Add to ``cascade`` what the Makefiles' lists say a configuration change makes or
-    unmakes (:func:`depgraph.makefiles.diff_built`): objects compiled for the first time,
+    unmakes (:func:`depgraph.tree.makefiles.diff_built`): objects compiled for the first time,
     the archives and ``modules.order`` files that gain or lose a member, new modules
     (``.mod``, ``.mod.o``, ``.ko``). An object left from an earlier configuration is
     reused as it is unless it lists a changed symbol, as make would. Returns notes."""
@@ -258,7 +203,8 @@ def seed_objects(
     for change in (*diff.added, *diff.switched):
         obj = change.path
         record = tree.targets.get(obj)
-        where = Reason("added" if change.old is None else "switched", change.where)
+        how = ReasonKind.ADDED if change.old is None else ReasonKind.SWITCHED
+        where = Reason(how, change.where)
         if change.old is None and record is not None and obj in tree.stale:
             cascade.revive(obj)
             if any(symbol in changed for symbol in _symbols(record)):
@@ -270,25 +216,26 @@ def seed_objects(
             cascade.make_new(obj, NodeKind.OBJECT, not linked, where)
         elif change.old is not None:  # y <-> m: -DMODULE and the module name change
             cascade.redo(obj, where)
+        archive = _archive_of(change)
         if change.new == "y":
-            _up(cascade, _dir(obj), _archive_of(change), Reason("input", obj), NodeKind.ARCHIVE)
+            _up(cascade, _dir(obj), archive, Reason(ReasonKind.INPUT, obj), NodeKind.ARCHIVE)
         if change.old == "y":
-            _up(cascade, _dir(obj), _archive_of(change), Reason("dropped", obj), NodeKind.ARCHIVE)
+            _up(cascade, _dir(obj), archive, Reason(ReasonKind.DROPPED, obj), NodeKind.ARCHIVE)
     for change in diff.removed:
         if change.old == "y":
-            _up(cascade, _dir(change.path), _archive_of(change), Reason("dropped", change.path),
-                NodeKind.ARCHIVE)  # fmt: skip
+            dropped = Reason(ReasonKind.DROPPED, change.path)
+            _up(cascade, _dir(change.path), _archive_of(change), dropped, NodeKind.ARCHIVE)
     # A directory kbuild now descends into writes a modules.order (empty or not) that
     # its parent's lists; one it leaves changes its parent's.
     for directory in dirs_added:
-        _up(cascade, directory, "modules.order", Reason("added", directory + "/"),
-            NodeKind.GENERATED, new_directory=True)  # fmt: skip
+        added = Reason(ReasonKind.ADDED, directory + "/")
+        _up(cascade, directory, "modules.order", added, NodeKind.GENERATED, new_directory=True)
     for directory in dirs_removed:
-        _up(cascade, _dir(directory), "modules.order", Reason("dropped", directory + "/"),
-            NodeKind.GENERATED)  # fmt: skip
+        dropped = Reason(ReasonKind.DROPPED, directory + "/")
+        _up(cascade, _dir(directory), "modules.order", dropped, NodeKind.GENERATED)
     for module in diff.modules_added:
         base = module.path.removesuffix(".ko")
-        reason = Reason("added", module.where)
+        reason = Reason(ReasonKind.ADDED, module.where)
         for name, kind, compiled in (
             (base + ".mod", NodeKind.GENERATED, False),
             (base + ".mod.o", NodeKind.OBJECT, True),
@@ -298,10 +245,11 @@ def seed_objects(
                 cascade.redo(name, reason)
             else:
                 cascade.make_new(name, kind, compiled, reason)
-        _up(cascade, _dir(base), "modules.order", Reason("input", module.path), NodeKind.GENERATED)
+        listed = Reason(ReasonKind.INPUT, module.path)
+        _up(cascade, _dir(base), "modules.order", listed, NodeKind.GENERATED)
     for module in diff.modules_removed:
-        _up(cascade, _dir(module.path), "modules.order", Reason("dropped", module.path),
-            NodeKind.GENERATED)  # fmt: skip
+        dropped = Reason(ReasonKind.DROPPED, module.path)
+        _up(cascade, _dir(module.path), "modules.order", dropped, NodeKind.GENERATED)
     # vmlinux's export table (.vmlinux.export.c, written only when its content changes)
     # lists the EXPORT_SYMBOLs of built-in code: an object that exports joining or
     # leaving the kernel changes it.
@@ -309,7 +257,7 @@ def seed_objects(
     export = VMLINUX_EXPORT_OBJECT
     exporting = [obj for obj in moved if exports(obj)]
     if exporting and cascade.known(export):
-        cascade.redo(export, Reason("exports", exporting[0]))
+        cascade.redo(export, Reason(ReasonKind.EXPORTS, exporting[0]))
     if reused:
         notes.append(
             f"{len(reused)} object(s) built under an earlier configuration are linked in "
@@ -346,22 +294,9 @@ def _up(
             cascade.make_new(target, kind, False, reason)
         if not directory:
             return
-        reason = Reason("input", target)
+        reason = Reason(ReasonKind.INPUT, target)
         directory = _dir(directory)
         name = "built-in.a" if name == "lib.a" else name
-
-
-def _exports(srctree: str, obj: str) -> bool:
-    """Whether the source of ``obj`` exports a symbol to modules."""
-    for suffix in (".c", ".S"):
-        try:
-            with open(
-                os.path.join(srctree, obj[:-2] + suffix), encoding="utf-8", errors="replace"
-            ) as f:
-                return "EXPORT_SYMBOL" in f.read()
-        except OSError:
-            continue
-    return False
 
 
 def _dir(path: str) -> str:
@@ -425,7 +360,7 @@ def seed_flags(
                     if words and not words & set(target.command.split()):
                         continue
                     step = Step(path, use.line, text, name)
-                    cascade.redo(name, Reason("command", symbol, mentions=(step,)))
+                    cascade.redo(name, Reason(ReasonKind.COMMAND, symbol, mentions=(step,)))
 
 
 def _applies(assignment: Assignment, symbol: str, values: Mapping[str, str]) -> bool:
@@ -484,43 +419,3 @@ def _reached(
             continue
         reached.append((name, target))
     return reached
-
-
-def read_makefiles(
-    srctree: str, srcarch: str | None, directories: Sequence[tuple[str, str]]
-) -> list[tuple[str, str, Makefile]]:
-    """The parsed Makefiles whose flags matter: the top and arch ones (every object), then
-    each (directory, Makefile) kbuild descends into."""
-    from depgraph.parse.makefile import parse_makefile
-
-    wanted = [("", "Makefile")]
-    if srcarch:
-        wanted.append(("", f"arch/{srcarch}/Makefile"))
-    wanted.extend(directories)
-    parsed = []
-    for directory, path in wanted:
-        try:
-            with open(os.path.join(srctree, path), encoding="utf-8", errors="replace") as f:
-                text = f.read()
-        except OSError:
-            continue
-        parsed.append((directory, path, parse_makefile(text, path)))
-    return parsed
-
-
-def pending_config(tree: BuildTree, srctree: str) -> tuple[dict[str, tuple[str, str]], str | None]:
-    """The symbols syncconfig will change at the next make, when ``.config`` is newer
-    than ``include/config/auto.conf`` (else none): ``.config`` resolved by the tree's
-    own Kconfig program, compared with ``auto.conf``. If that program cannot run, the
-    values as written, and a note saying so."""
-    objtree = tree.objtree
-    if not config_pending(objtree):
-        return {}, None
-    from depgraph.tree.conf import resolve
-
-    try:
-        resolved = resolve(objtree, srctree, read_file(os.path.join(objtree, ".config")))
-    except DepgraphError as exc:
-        note = f"{exc}; .config compared with auto.conf as written"
-        return changed_values(tree.auto_conf, tree.config), note
-    return changed_values(tree.auto_conf, resolved.values), None

@@ -2,7 +2,7 @@
 
 A target's ``deps_`` list is flat: fixdep lists every file the preprocessor opened, not
 which file included which. The include graph is read from the files' text (through an
-:class:`IncludeText`, the loader's ``SourceReader``) and resolved against the target's
+:class:`depgraph.tree.sources.SourceReader`) and resolved against the target's
 own list, searched as gcc does:
 
 * a quoted name is looked up next to the including file first;
@@ -27,11 +27,11 @@ import re
 from collections import deque
 from collections.abc import Container
 from dataclasses import dataclass
-from typing import Protocol
 
 from depgraph.kbuild.paths import PathNormaliser
 from depgraph.model import BuildTree, Target
 from depgraph.parse.source import Include, Mention
+from depgraph.tree.sources import SourceReader
 
 # "-I dir", "-Idir", "-isystem dir", …: the options that make gcc's include search path.
 # Starts with a literal, so the engine skips to each "-"; a flag must begin a word.
@@ -42,14 +42,6 @@ _FLAG_ORDER = {"-iquote": 0, "-I": 1, "-isystem": 1, "-idirafter": 2}
 def forced_text(ident: str) -> str:
     """How a file forced in by ``-include FILE`` on the command line is written in a chain."""
     return f"-include {ident} (command line)"
-
-
-class IncludeText(Protocol):
-    """What this module reads from files; the loader's ``SourceReader`` provides it."""
-
-    def includes(self, ident: str) -> tuple[Include, ...]: ...
-
-    def mentions(self, ident: str) -> tuple[Mention, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +67,7 @@ def include_flags(command: str) -> tuple[tuple[str, str], ...]:
 class IncludeResolver:
     """Resolves the ``#include`` lines of a target's files, memoised per command."""
 
-    def __init__(self, tree: BuildTree, text: IncludeText) -> None:
+    def __init__(self, tree: BuildTree, text: SourceReader) -> None:
         self._tree = tree
         self._text = text
         self._norm = PathNormaliser(tree.objtree, tree.srctree)

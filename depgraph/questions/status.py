@@ -15,7 +15,7 @@ Judged from the files' mtimes exactly as make and kbuild judge them
 * when ``.config`` is newer than ``include/config/auto.conf``, syncconfig runs first and
   touches the stamps of the symbols whose value changed;
 * whatever is remade makes what reads it remade in turn, up to ``vmlinux`` and the
-  modules (:class:`depgraph.query.Cascade`, the same rules as ``why-rebuild``).
+  modules (:class:`depgraph.questions.why.Cascade`, the same rules as ``why-rebuild``).
 
 Each reason is marked with whether ``make V=2`` would print it: V=2 prints one line a
 target, ``target missing`` or the list of newer prerequisites (never an include chain).
@@ -29,29 +29,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 from depgraph.kbuild.facts import LINKED_BY_SCRIPT
-from depgraph.model import BuildTree, NodeKind
+from depgraph.model import BuildTree, NodeKind, ReasonKind
 from depgraph.parse.config import changed_values
-from depgraph.questions.why import Cascade, Reason, TextSource
+from depgraph.questions.why import Cascade, Reason
 from depgraph.tree.index import StampSeq
+from depgraph.tree.sources import FileTimes, SourceReader
+from depgraph.tree.workspace import Look
 
 MISSING = -1  # the mtime of a file that does not exist
 CONFIG, AUTO_CONF = ".config", "include/config/auto.conf"  # objtree ids
 PENDING = 1 << 62  # the mtime of a stamp syncconfig is about to touch: newer than anything
-
-
-class FileTimes(Protocol):
-    """What the status needs from the file system: the loader's FileTimes provides it."""
-
-    def mtimes(self, idents: Iterable[str]) -> dict[str, int]:
-        """Each file's mtime in nanoseconds, :data:`MISSING` if it does not exist."""
-        ...
-
-    def stamps(self, symbols: Iterable[str]) -> dict[str, int]:
-        """The mtime of each symbol's stamp file, :data:`MISSING` if it has none."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +71,7 @@ class Status:
 def stale_now(
     tree: BuildTree,
     times: FileTimes,
-    text: TextSource,
+    text: SourceReader,
     pending: Mapping[str, tuple[str, str]] | None = None,
 ) -> Status:
     """Every target a ``make`` of ``tree`` would redo now, with all its reasons.
@@ -91,7 +80,7 @@ def stale_now(
     every target. By default, when ``.config`` is newer than ``include/config/auto.conf``
     (as make would run syncconfig), the symbols whose value differs between the two as
     written (:func:`depgraph.parse.config.changed_values`; the CLI passes them as the
-    tree's own Kconfig resolves them, :func:`depgraph.configchange.pending_config`)."""
+    tree's own Kconfig resolves them, :meth:`depgraph.tree.workspace.Workspace.pending_config`)."""
     if pending is None:
         pending = {}
         edited = times.mtimes([CONFIG, AUTO_CONF])
@@ -107,31 +96,29 @@ def stale_now(
     for prerequisites in listed.values():
         files.update(prerequisites)
     mtime = times.mtimes(files)
-    symbols: set[str] = set()
     stamps_of = {name: list(_symbols(targets[name].stamps)) for name in live}
-    for own in stamps_of.values():
-        symbols.update(own)
+    symbols = {symbol for listed_symbols in stamps_of.values() for symbol in listed_symbols}
     stamp_time = times.stamps(symbols)
     stamp_time.update((symbol, PENDING) for symbol in pending if symbol in stamp_time)
 
     missing: set[str] = set()
     for name in live:
-        own = mtime[name]
-        if own == MISSING:
+        own_time = mtime[name]
+        if own_time == MISSING:
             missing.add(name)
-            cascade.redo(name, Reason("missing", name))
+            cascade.redo(name, Reason(ReasonKind.MISSING, name))
             continue
         target = targets[name]
         prerequisites = listed[name]
         times_of = list(map(mtime.__getitem__, prerequisites))
-        if max(times_of, default=MISSING) > own:
+        if max(times_of, default=MISSING) > own_time:
             for prerequisite, when in zip(prerequisites, times_of, strict=True):
-                if when > own:
+                if when > own_time:
                     cascade.redo(name, cascade.reason(target, prerequisite))
         own_symbols = stamps_of[name]
-        if max(map(stamp_time.__getitem__, own_symbols), default=MISSING) > own:
+        if max(map(stamp_time.__getitem__, own_symbols), default=MISSING) > own_time:
             for symbol in own_symbols:
-                if stamp_time[symbol] > own:
+                if stamp_time[symbol] > own_time:
                     cascade.redo(name, cascade.reason(target, symbol, True))
 
     answer = cascade.answer(())
@@ -141,7 +128,7 @@ def stale_now(
             item.kind,
             item.reasons,
             tuple(
-                (reason.kind == "missing") if item.target in missing else True
+                (reason.kind == ReasonKind.MISSING) if item.target in missing else True
                 for reason in item.reasons
             ),
         )
@@ -154,3 +141,9 @@ def _symbols(stamps: StampSeq | Iterable[tuple[str, str]]) -> Iterable[str]:
     if isinstance(stamps, StampSeq):
         return stamps.symbols()
     return (symbol for symbol, _ in stamps)
+
+
+def status_of(seen: Look) -> Status:
+    """The status of one look at the tree (:meth:`depgraph.tree.workspace.Workspace.look`):
+    what ``depgraph status`` prints and watch mode compares."""
+    return stale_now(seen.tree, seen.times, seen.reader, seen.pending.changed)

@@ -27,24 +27,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain as chain_files
 from itertools import islice
-from typing import Protocol
 
 from depgraph.kbuild.facts import LINKED_BY_SCRIPT, REWRITTEN_BY_LINK
-from depgraph.model import BuildTree, DepgraphError, NodeKind, Target
-from depgraph.parse.source import Include, Mention
+from depgraph.model import BuildTree, DepgraphError, NodeKind, ReasonKind, Target
+from depgraph.parse.source import Include
 from depgraph.questions.includes import IncludeResolver, forced_text
 from depgraph.tree.index import NameSeq, StampSeq
+from depgraph.tree.sources import SourceReader
 
 _MENTIONS_SHOWN = 8  # lines that mention a symbol, per object
 _SHARED_SEARCH_FROM = 24  # objects listing a header before one search serves them all
-
-
-class TextSource(Protocol):
-    """What the query needs to read from files: the loader's SourceReader provides it."""
-
-    def includes(self, ident: str) -> tuple[Include, ...]: ...
-
-    def mentions(self, ident: str) -> tuple[Mention, ...]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +62,10 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """Why one target is redone.
+    """Why one target is redone: ``kind`` says what ``cause`` is to it, and which of
+    ``chain`` (include hops) and ``mentions`` (lines) it fills (:class:`ReasonKind`)."""
 
-    ``kind``: ``source`` (its source changed), ``file`` (a file in its dependency list
-    changed; ``chain`` is the include chain from the source to it), ``config`` (a symbol
-    it depends on changed; ``mentions`` are the lines of its files that name it),
-    ``input`` (an input of its command was redone: ``cause``), ``relink`` (rewritten on
-    every link of ``cause``).
-    """
-
-    kind: str
+    kind: ReasonKind
     cause: str
     chain: tuple[Step, ...] = ()
     mentions: tuple[Step, ...] = ()
@@ -120,7 +106,7 @@ def resolve_change(tree: BuildTree, ident: str, exists: bool) -> Change:
     raise UnknownChange(f"{ident}: no such file in the object or source tree, nor in any .cmd file")
 
 
-def why_rebuild(tree: BuildTree, changes: list[Change], text: TextSource) -> Answer:
+def why_rebuild(tree: BuildTree, changes: list[Change], text: SourceReader) -> Answer:
     """What make redoes after ``changes``, each target with every reason that applies."""
     cascade = Cascade(tree, text)
     for change in changes:
@@ -134,7 +120,7 @@ class Cascade:
     :meth:`redo` (a target redone for a reason found elsewhere, as ``depgraph status``
     finds them from mtimes)."""
 
-    def __init__(self, tree: BuildTree, text: TextSource) -> None:
+    def __init__(self, tree: BuildTree, text: SourceReader) -> None:
         self.tree = tree
         self.explainer = _Explainer(tree, text)
         self.reasons: dict[str, list[Reason]] = {}
@@ -203,7 +189,7 @@ class Cascade:
                     if user in tree.stale:
                         self.skipped.add(user)
                     else:
-                        self.redo(user, Reason("relink", done))
+                        self.redo(user, Reason(ReasonKind.RELINK, done))
 
     def answer(self, changes: tuple[Change, ...]) -> Answer:
         """The cascade run to its end, as an answer: targets in build order."""
@@ -234,10 +220,10 @@ def _reason(explainer: _Explainer, target: Target, cause: str, symbol: bool) -> 
     if symbol:
         return explainer.config_reason(target, cause)
     if target.source == cause:
-        return Reason("source", cause)
+        return Reason(ReasonKind.SOURCE, cause)
     if target.compiled:
-        return Reason("file", cause, explainer.include_chain(target, cause))
-    return Reason("input", cause)
+        return Reason(ReasonKind.FILE, cause, explainer.include_chain(target, cause))
+    return Reason(ReasonKind.INPUT, cause)
 
 
 def _build_order(tree: BuildTree, redone: dict[str, list[Reason]]) -> list[str]:
@@ -251,7 +237,7 @@ def _build_order(tree: BuildTree, redone: dict[str, list[Reason]]) -> list[str]:
         after[name] = {user for user in tree.users.get(name, ()) if user in indegree}
     for name, reasons in redone.items():
         for reason in reasons:
-            if reason.kind in ("input", "dropped") and reason.cause in indegree:
+            if reason.kind in (ReasonKind.INPUT, ReasonKind.DROPPED) and reason.cause in indegree:
                 after[reason.cause].add(name)
     for name in redone:
         for user in after[name]:
@@ -276,7 +262,7 @@ def _build_order(tree: BuildTree, redone: dict[str, list[Reason]]) -> list[str]:
 class _Explainer:
     """Builds the chains a person can follow: include chains and ``CONFIG_`` mentions."""
 
-    def __init__(self, tree: BuildTree, text: TextSource) -> None:
+    def __init__(self, tree: BuildTree, text: SourceReader) -> None:
         self._tree = tree
         self._text = text
         self._includes = IncludeResolver(tree, text)
@@ -433,7 +419,7 @@ class _Explainer:
             _MENTIONS_SHOWN,
         )
         chain = self.include_chain(target, listed) if listed and listed != target.source else ()
-        return Reason("config", symbol, chain, tuple(mentions))
+        return Reason(ReasonKind.CONFIG, symbol, chain, tuple(mentions))
 
 
 class _Files:

@@ -12,45 +12,51 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Collection
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, assert_never
 
-import networkx as nx
-
-from depgraph.model import DepgraphError
+from depgraph.model import DepgraphError, EdgeKind, NodeKind, ViewNodeKind
 
 if TYPE_CHECKING:
+    import networkx as nx
     import pydot
 
 IMAGE_FORMATS = ("svg", "png", "pdf")
 GRAPHVIZ_PACKAGE = "graphviz"  # the Debian package that holds dot
 
-# One look per node kind of the schema (depgraph/graph.py), and one per edge kind.
-NODE_STYLE: dict[str, dict[str, str]] = {
-    "source": {"shape": "note", "style": "filled", "fillcolor": "#d8f0d2"},
-    "header": {"shape": "box", "style": "filled", "fillcolor": "#dae6f7"},
-    "generated": {"shape": "box", "style": "filled,dashed", "fillcolor": "#fbf1c7"},
-    "config": {"shape": "hexagon", "style": "filled", "fillcolor": "#fde0bd"},
-    "command": {"shape": "box", "style": "rounded,dotted", "fillcolor": "#f2f2f2"},
-    "object": {"shape": "ellipse", "style": "filled", "fillcolor": "#ffffff"},
-    "archive": {"shape": "folder", "style": "filled", "fillcolor": "#e8d9bf"},
-    "module": {"shape": "component", "style": "filled", "fillcolor": "#f2d3e6"},
-    "link": {"shape": "doubleoctagon", "style": "filled", "fillcolor": "#f6c6c6"},
-    "group": {"shape": "box3d", "style": "filled", "fillcolor": "#e3e3e3"},
+# One look per node kind of the schema (depgraph/graph/schema.py), views' own included,
+# and one per edge kind: every kind has one (tests/render/test_dot.py checks). The legend
+# lists the kinds in this order.
+NODE_STYLE: dict[NodeKind | ViewNodeKind, dict[str, str]] = {
+    NodeKind.SOURCE: {"shape": "note", "style": "filled", "fillcolor": "#d8f0d2"},
+    NodeKind.HEADER: {"shape": "box", "style": "filled", "fillcolor": "#dae6f7"},
+    NodeKind.GENERATED: {"shape": "box", "style": "filled,dashed", "fillcolor": "#fbf1c7"},
+    NodeKind.CONFIG: {"shape": "hexagon", "style": "filled", "fillcolor": "#fde0bd"},
+    NodeKind.COMMAND: {"shape": "box", "style": "rounded,dotted", "fillcolor": "#f2f2f2"},
+    NodeKind.OBJECT: {"shape": "ellipse", "style": "filled", "fillcolor": "#ffffff"},
+    NodeKind.ARCHIVE: {"shape": "folder", "style": "filled", "fillcolor": "#e8d9bf"},
+    NodeKind.MODULE: {"shape": "component", "style": "filled", "fillcolor": "#f2d3e6"},
+    NodeKind.LINK: {"shape": "doubleoctagon", "style": "filled", "fillcolor": "#f6c6c6"},
+    ViewNodeKind.GROUP: {"shape": "box3d", "style": "filled", "fillcolor": "#e3e3e3"},
 }
-EDGE_STYLE: dict[str, dict[str, str]] = {
-    "source": {"style": "bold", "color": "#2e7d32"},
-    "include": {"color": "#1f5fbf"},
-    "file": {"color": "#8a9499"},
-    "mention": {"style": "dotted", "color": "#d9822b"},
-    "config": {"style": "dashed", "color": "#d9822b"},
-    "member": {"color": "#6d4c41", "arrowhead": "odiamond"},
-    "relink": {"style": "dashed", "color": "#c0392b"},
-    "command": {"style": "dotted", "color": "#9e9e9e"},
+EDGE_STYLE: dict[EdgeKind, dict[str, str]] = {
+    EdgeKind.SOURCE: {"style": "bold", "color": "#2e7d32"},
+    EdgeKind.INCLUDE: {"color": "#1f5fbf"},
+    EdgeKind.FILE: {"color": "#8a9499"},
+    EdgeKind.MENTION: {"style": "dotted", "color": "#d9822b"},
+    EdgeKind.CONFIG: {"style": "dashed", "color": "#d9822b"},
+    EdgeKind.MEMBER: {"color": "#6d4c41", "arrowhead": "odiamond"},
+    EdgeKind.RELINK: {"style": "dashed", "color": "#c0392b"},
+    EdgeKind.COMMAND: {"style": "dotted", "color": "#9e9e9e"},
 }
+# A view's attributes hold a kind as its plain value (see depgraph/graph/schema.py).
+_NODE_KINDS: dict[str, NodeKind | ViewNodeKind] = {k.value: k for k in (*NodeKind, *ViewNodeKind)}
+_EDGE_KINDS: dict[str, EdgeKind] = {k.value: k for k in EdgeKind}
 _HIGHLIGHT = {"penwidth": "2.5", "color": "#c0392b"}
 _VALUE_WIDTH = 24
 _TOOLTIP_WIDTH = 400
+
+_Item = TypeVar("_Item", bound="pydot.Common")
 
 
 class GraphvizError(DepgraphError):
@@ -65,36 +71,61 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _attrs(values: dict[str, Any]) -> dict[str, str]:
+def _attrs(values: Mapping[str, Any]) -> dict[str, str]:
     return {key: quote(str(value)) for key, value in values.items()}
+
+
+def _styled(item: _Item, values: Mapping[str, Any]) -> _Item:
+    """``item`` with ``values`` set as its attributes, quoted, in order (as
+    ``pydot.Node(name, **attrs)`` would). Set one by one: as ``**attrs``, a mapping could
+    also fill pydot's own parameters (``obj_dict``), which its signature rightly refuses."""
+    for key, value in _attrs(values).items():
+        item.set(key, value)
+    return item
+
+
+def _node_kind(data: Mapping[str, Any]) -> NodeKind | ViewNodeKind | None:
+    """The kind of a view's node; None for a node without one the schema knows."""
+    return _NODE_KINDS.get(str(data.get("kind")))
 
 
 def _cluster_of(node: str, data: dict[str, Any]) -> str:
     """The directory a node is drawn in ("" for none): files and targets by their
     directory, a directory group by its parent's."""
-    kind = data.get("kind")
-    if kind == "group":
-        name = node[len("group:") :].rstrip("/")
-        if name.startswith("common "):
+    kind = _node_kind(data)
+    match kind:
+        case ViewNodeKind.GROUP:
+            name = node[len("group:") :].rstrip("/")
+            if name.startswith("common "):
+                return ""
+        case (
+            NodeKind.SOURCE
+            | NodeKind.HEADER
+            | NodeKind.GENERATED
+            | NodeKind.OBJECT
+            | NodeKind.ARCHIVE
+            | NodeKind.MODULE
+            | NodeKind.LINK
+        ):
+            name = node
+        case NodeKind.CONFIG | NodeKind.COMMAND | None:
             return ""
-    elif kind in ("source", "header", "generated", "object", "archive", "module", "link"):
-        name = node
-    else:
-        return ""
+        case _:
+            assert_never(kind)
     head, _, _ = name.rpartition("/")
     return head
 
 
 def _node_label(node: str, data: dict[str, Any], clustered: bool) -> str:
-    kind = data.get("kind")
-    if kind == "group":
+    kind = _node_kind(data)
+    if kind is ViewNodeKind.GROUP:
         return str(data.get("label", node))
-    if kind == "config":
+    if kind is NodeKind.CONFIG:
         value = str(data.get("value", ""))
         if len(value) > _VALUE_WIDTH:
             value = value[: _VALUE_WIDTH - 1] + "…"
         return f"{node}={value}"
-    if kind == "command":
+    if kind is NodeKind.COMMAND:
         return "cmd: " + node[len("cmd:") :].rsplit("/", 1)[-1]
     if clustered:
         return node.rsplit("/", 1)[-1]
@@ -102,35 +133,36 @@ def _node_label(node: str, data: dict[str, Any], clustered: bool) -> str:
 
 
 def _node_tooltip(node: str, data: dict[str, Any]) -> str:
-    kind = data.get("kind", "")
-    if kind == "command":
+    kind = _node_kind(data)
+    if kind is NodeKind.COMMAND:
         command = str(data.get("command", ""))
         return command[:_TOOLTIP_WIDTH] + ("…" if len(command) > _TOOLTIP_WIDTH else "")
-    if kind == "group":
+    if kind is ViewNodeKind.GROUP:
         members = int(data.get("members", 0))
         return f"{members} node{'s' if members != 1 else ''} drawn as one"
-    return f"{node} ({kind})"
+    return f"{node} ({data.get('kind', '')})"
 
 
-def _edge_attrs(data: dict[str, Any]) -> dict[str, str]:
-    kind = data.get("kind", "")
-    values: dict[str, Any] = dict(EDGE_STYLE.get(kind, {}))
+def _edge_attrs(data: dict[str, Any]) -> dict[str, Any]:
+    name = str(data.get("kind", ""))
+    kind = _EDGE_KINDS.get(name)
+    values: dict[str, Any] = dict(EDGE_STYLE[kind]) if kind is not None else {}
     count = int(data.get("count", 1))
     if count > 1:
         values["label"] = f"×{count}"
-        values["tooltip"] = f"{count} {kind} edges"
-    elif kind in ("include", "mention") and "line" in data:
+        values["tooltip"] = f"{count} {name} edges"
+    elif kind in (EdgeKind.INCLUDE, EdgeKind.MENTION) and "line" in data:
         values["label"] = f"line {data['line']}" if data["line"] else "-include"
-        values["tooltip"] = str(data.get("text", kind))
-    elif kind == "config" and data.get("via"):
+        values["tooltip"] = str(data.get("text", name))
+    elif kind is EdgeKind.CONFIG and data.get("via"):
         values["tooltip"] = f"stamp listed under {data['via']}"
     else:
-        values["tooltip"] = kind
-    return _attrs(values)
+        values["tooltip"] = name
+    return values
 
 
 def render_dot(
-    view: nx.DiGraph,
+    view: nx.DiGraph[str],
     *,
     title: str = "",
     highlight: Collection[str] = (),
@@ -156,18 +188,18 @@ def render_dot(
 
     def make_node(node: str, clustered: bool) -> pydot.Node:
         data = view.nodes[node]
-        kind = str(data.get("kind", ""))
-        values: dict[str, Any] = dict(NODE_STYLE.get(kind, {}))
+        kind = _node_kind(data)
+        values: dict[str, Any] = dict(NODE_STYLE[kind]) if kind is not None else {}
         values["label"] = _node_label(node, data, clustered)
         values["tooltip"] = _node_tooltip(node, data)
         if node in highlight:
             values.update(_HIGHLIGHT)
-        return pydot.Node(quote(node), **_attrs(values))
+        return _styled(pydot.Node(quote(node)), values)
 
     for index, key in enumerate(sorted(k for k in grouped if k)):
-        cluster = pydot.Subgraph(
-            graph_name=f"cluster_{index}",
-            **_attrs({"label": key + "/", "style": "rounded", "color": "#b0b0b0"}),
+        cluster = _styled(
+            pydot.Subgraph(graph_name=f"cluster_{index}"),
+            {"label": key + "/", "style": "rounded", "color": "#b0b0b0"},
         )
         for node in grouped[key]:
             cluster.add_node(make_node(node, True))
@@ -175,13 +207,13 @@ def render_dot(
     for node in grouped.get("", ()):
         dot.add_node(make_node(node, False))
     for u, v in sorted(view.edges):
-        dot.add_edge(pydot.Edge(quote(u), quote(v), **_edge_attrs(view.edges[u, v])))
+        dot.add_edge(_styled(pydot.Edge(quote(u), quote(v)), _edge_attrs(view.edges[u, v])))
     if legend:
         _add_legend(dot, view)
     return str(dot.to_string())
 
 
-def _add_legend(dot: pydot.Dot, view: nx.DiGraph) -> None:
+def _add_legend(dot: pydot.Dot, view: nx.DiGraph[str]) -> None:
     """A cluster naming the look of each node and edge kind the view holds."""
     import pydot
 
@@ -189,21 +221,21 @@ def _add_legend(dot: pydot.Dot, view: nx.DiGraph) -> None:
     edge_kinds = {str(d.get("kind")) for *_, d in view.edges(data=True)}
     if not node_kinds and not edge_kinds:
         return
-    box = pydot.Subgraph(
-        graph_name="cluster_legend",
-        **_attrs({"label": "legend", "style": "rounded", "color": "#b0b0b0"}),
+    box = _styled(
+        pydot.Subgraph(graph_name="cluster_legend"),
+        {"label": "legend", "style": "rounded", "color": "#b0b0b0"},
     )
-    for kind in (k for k in NODE_STYLE if k in node_kinds):
-        values: dict[str, Any] = dict(NODE_STYLE[kind])
-        values.update(label=kind, tooltip=f"node kind {kind}")
-        box.add_node(pydot.Node(quote(f"legend:{kind}"), **_attrs(values)))
-    for kind in (k for k in EDGE_STYLE if k in edge_kinds):
-        ends = (quote(f"legend:{kind}:from"), quote(f"legend:{kind}:to"))
+    for node_kind in (k for k in NODE_STYLE if k in node_kinds):
+        values: dict[str, Any] = dict(NODE_STYLE[node_kind])
+        values.update(label=node_kind, tooltip=f"node kind {node_kind}")
+        box.add_node(_styled(pydot.Node(quote(f"legend:{node_kind}")), values))
+    for edge_kind in (k for k in EDGE_STYLE if k in edge_kinds):
+        ends = (quote(f"legend:{edge_kind}:from"), quote(f"legend:{edge_kind}:to"))
         for end in ends:
-            box.add_node(pydot.Node(end, **_attrs({"shape": "point", "width": "0.05"})))
-        values = dict(EDGE_STYLE[kind])
-        values.update(label=kind, tooltip=f"edge kind {kind}")
-        box.add_edge(pydot.Edge(*ends, **_attrs(values)))
+            box.add_node(_styled(pydot.Node(end), {"shape": "point", "width": "0.05"}))
+        values = dict(EDGE_STYLE[edge_kind])
+        values.update(label=edge_kind, tooltip=f"edge kind {edge_kind}")
+        box.add_edge(_styled(pydot.Edge(*ends), values))
     dot.add_subgraph(box)
 
 

@@ -16,7 +16,7 @@ def _step(step: Step) -> dict[str, Any]:
 
 
 def reason_to_dict(reason: Reason) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": reason.kind, "cause": reason.cause}
+    out: dict[str, Any] = {"kind": reason.kind.value, "cause": reason.cause}
     if reason.chain:
         out["chain"] = [_step(s) for s in reason.chain]
     if reason.mentions:

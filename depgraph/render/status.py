@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, assert_never
 
+from depgraph.model import ReasonKind
 from depgraph.questions.status import StaleTarget, Status
 from depgraph.questions.why import Reason
 from depgraph.render.json import directory_of, reason_to_dict
@@ -41,15 +42,26 @@ def render_status_json(status: Status) -> str:
 
 def describe_stale(reason: Reason) -> str:
     """One reason a target is stale, as one line."""
-    if reason.kind == "missing":
-        return "does not exist"
-    if reason.kind == "source":
-        return f"its source {reason.cause} is newer"
-    if reason.kind == "file":
-        return f"{describe(reason)} is newer"
-    if reason.kind == "input":
-        return f"{reason.cause} is newer or remade"
-    return describe(reason)  # config (the stamp is newer) and relink read the same
+    kind = reason.kind
+    match kind:
+        case ReasonKind.SOURCE:
+            return f"its source {reason.cause} is newer"
+        case ReasonKind.FILE:
+            return f"{describe(reason)} is newer"
+        case ReasonKind.INPUT:
+            return f"{reason.cause} is newer or remade"
+        case ReasonKind.MISSING | ReasonKind.CONFIG | ReasonKind.RELINK:
+            return describe(reason)  # a stamp newer than the target reads as a change
+        case (
+            ReasonKind.ADDED
+            | ReasonKind.SWITCHED
+            | ReasonKind.DROPPED
+            | ReasonKind.COMMAND
+            | ReasonKind.EXPORTS
+        ):
+            return describe(reason)  # configuration changes: status reports none of these
+        case _:
+            assert_never(kind)
 
 
 def stale_line(item: StaleTarget, width: int = 0) -> str:

@@ -3,8 +3,9 @@ target with its first reason, chains written as ``a.c:12 → b.h:3 → c.h``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
+from depgraph.model import ReasonKind
 from depgraph.questions.why import Answer, Reason, Rebuild
 from depgraph.render.json import directory_of, summary
 
@@ -31,35 +32,43 @@ def _where(file: str, line: int) -> str:
 
 def describe(reason: Reason) -> str:
     """One reason as one line."""
-    if reason.kind == "source":
-        return f"its source {reason.cause} changed"
-    if reason.kind == "file":
-        if reason.chain:
-            hops = " → ".join(_where(s.file, s.line) for s in reason.chain)
-            return f"{hops} → {reason.cause}"
-        return f"lists {reason.cause}"
-    if reason.kind == "config":
-        if reason.mentions:
-            first = reason.mentions[0]
-            more = f" (+{len(reason.mentions) - 1} more)" if len(reason.mentions) > 1 else ""
-            return f"{reason.cause} at {_where(first.file, first.line)}: {first.text}{more}"
-        return f"depends on {reason.cause}"
-    if reason.kind == "relink":
-        return f"rewritten on every link of {reason.cause}"
-    if reason.kind == "added":
-        return f"built for the first time, listed at {reason.cause}"
-    if reason.kind == "switched":
-        return f"built in instead of as a module or the reverse, listed at {reason.cause}"
-    if reason.kind == "dropped":
-        return f"{reason.cause} is no longer built"
-    if reason.kind == "exports":
-        return f"the export table changes: {reason.cause} exports symbols"
-    if reason.kind == "command":
-        if reason.mentions:
-            first = reason.mentions[0]
-            return f"{reason.cause} changes its command line at {_where(first.file, first.line)}"
-        return f"{reason.cause} changes its command line"
-    return f"input {reason.cause} redone"
+    kind = reason.kind
+    match kind:
+        case ReasonKind.SOURCE:
+            return f"its source {reason.cause} changed"
+        case ReasonKind.FILE:
+            if reason.chain:
+                hops = " → ".join(_where(s.file, s.line) for s in reason.chain)
+                return f"{hops} → {reason.cause}"
+            return f"lists {reason.cause}"
+        case ReasonKind.CONFIG:
+            if reason.mentions:
+                first = reason.mentions[0]
+                more = f" (+{len(reason.mentions) - 1} more)" if len(reason.mentions) > 1 else ""
+                return f"{reason.cause} at {_where(first.file, first.line)}: {first.text}{more}"
+            return f"depends on {reason.cause}"
+        case ReasonKind.INPUT:
+            return f"input {reason.cause} redone"
+        case ReasonKind.RELINK:
+            return f"rewritten on every link of {reason.cause}"
+        case ReasonKind.MISSING:
+            return "does not exist"
+        case ReasonKind.ADDED:
+            return f"built for the first time, listed at {reason.cause}"
+        case ReasonKind.SWITCHED:
+            return f"built in instead of as a module or the reverse, listed at {reason.cause}"
+        case ReasonKind.DROPPED:
+            return f"{reason.cause} is no longer built"
+        case ReasonKind.EXPORTS:
+            return f"the export table changes: {reason.cause} exports symbols"
+        case ReasonKind.COMMAND:
+            if reason.mentions:
+                first = reason.mentions[0]
+                where = _where(first.file, first.line)
+                return f"{reason.cause} changes its command line at {where}"
+            return f"{reason.cause} changes its command line"
+        case _:
+            assert_never(kind)
 
 
 def _group(items: tuple[Rebuild, ...], limit: int | None, lines: list[str]) -> None:

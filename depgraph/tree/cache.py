@@ -148,22 +148,30 @@ def _aligned(offset: int) -> int:
 
 
 def _column(typecode: str, buffer: Any) -> memoryview:  # noqa: ANN401 (any buffer)
-    return memoryview(buffer).cast("B").cast(typecode)
+    # typecode is an array's ("i", "q", "b"): one of the formats cast() takes, which the
+    # stubs can only check for a literal.
+    column: memoryview = memoryview(buffer).cast("B").cast(typecode)  # type: ignore[call-overload]
+    return column
 
 
 class _Pickler(pickle.Pickler):
     """Sets the large arrays apart as raw columns (read back as views of the file)."""
 
-    def reducer_override(self, obj: object) -> object:
+    def reducer_override(self, obj: object) -> Any:  # noqa: ANN401 (pickle's protocol)
         if type(obj) is array and len(obj) >= _RAW_FROM:
             return _column, (obj.typecode, pickle.PickleBuffer(obj))
         return NotImplemented
 
 
-# Per file: (size, mtime_ns, includes as (name, quoted, line), mentions as (symbol, line,
-# text), either None until scanned).
-Scan = tuple[int, int, tuple[tuple[str, bool, int], ...] | None,
-             tuple[tuple[str, int, str], ...] | None]  # fmt: skip
+class Scan(NamedTuple):
+    """What one file's text gave, with the size and mtime it had: its ``#include`` lines
+    as (name, quoted, line) and its ``CONFIG_`` mentions as (symbol, line, text), each
+    None until scanned."""
+
+    size: int
+    mtime_ns: int
+    includes: tuple[tuple[str, bool, int], ...] | None
+    mentions: tuple[tuple[str, int, str], ...] | None
 
 
 def scans_path(directory: str, key: str) -> str:
@@ -181,7 +189,8 @@ def read_scans(directory: str, key: str) -> dict[str, Scan]:
         return {}
     if not (isinstance(found, tuple) and len(found) == 3 and found[:2] == (FORMAT, key)):
         return {}
-    return found[2]
+    scans: dict[str, Scan] = found[2]
+    return scans
 
 
 def write_scans(directory: str, key: str, scans: dict[str, Scan]) -> str | None:

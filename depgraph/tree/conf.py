@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from depgraph.model import DepgraphError
 from depgraph.parse.config import apply_assignments, parse_config, parse_kconfig_env
+from depgraph.tree.fs import REAL, FileSystem
 
 CONF = "scripts/kconfig/conf"
 TIMEOUT = 120  # seconds: a real kernel's Kconfig runs compiler checks
@@ -44,25 +45,36 @@ class Resolved:
 
 
 def resolve(
-    objtree: str, srctree: str, config_text: str, assignments: dict[str, str] | None = None
+    objtree: str,
+    srctree: str,
+    config_text: str,
+    assignments: dict[str, str] | None = None,
+    fs: FileSystem = REAL,
 ) -> Resolved:
-    """Run ``conf --olddefconfig`` on ``config_text`` with ``assignments`` applied."""
+    """Run ``conf --olddefconfig`` on ``config_text`` with ``assignments`` applied (the
+    program and ``auto.conf`` are looked for through ``fs``; the program runs on the real
+    disk)."""
     program = os.path.join(objtree, CONF)
-    if not os.access(program, os.X_OK):
+    if not fs.is_executable(program):
         raise KconfigRunError(
             f"{program}: no Kconfig program in the object tree (run make there once)"
         )
     env = dict(os.environ)
-    env.update(recorded_env(objtree))
+    env.update(recorded_env(objtree, fs))
     env["srctree"] = srctree
     scratch = tempfile.mkdtemp(prefix="depgraph-kconfig-")
     try:
         # conf creates auto.conf and a stamp per symbol where there is no auto.conf
         # (conf.c: "create auto.conf if it does not exist"): give it the tree's.
         auto_conf = os.path.join(objtree, "include/config/auto.conf")
-        if os.path.isfile(auto_conf):
+        try:
+            auto_conf_data = fs.read_bytes(auto_conf)
+        except OSError:
+            auto_conf_data = None
+        if auto_conf_data is not None:
             os.makedirs(os.path.join(scratch, "include/config"))
-            shutil.copyfile(auto_conf, os.path.join(scratch, "include/config/auto.conf"))
+            with open(os.path.join(scratch, "include/config/auto.conf"), "wb") as copy:
+                copy.write(auto_conf_data)
         config = os.path.join(scratch, ".config")
         with open(config, "w", encoding="utf-8") as handle:
             handle.write(apply_assignments(config_text, assignments or {}))
@@ -91,10 +103,7 @@ def resolve(
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def recorded_env(objtree: str) -> dict[str, str]:
+def recorded_env(objtree: str, fs: FileSystem = REAL) -> dict[str, str]:
     """The environment the last syncconfig ran Kconfig with (empty if unknown)."""
-    try:
-        with open(os.path.join(objtree, "include/config/auto.conf.cmd"), encoding="utf-8") as f:
-            return parse_kconfig_env(f.read())
-    except OSError:
-        return {}
+    text = fs.text_or_none(os.path.join(objtree, "include/config/auto.conf.cmd"))
+    return parse_kconfig_env(text) if text is not None else {}

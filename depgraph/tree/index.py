@@ -36,12 +36,12 @@ class Record:
     command: str
     command_line: int
     source: int  # -1: none
-    deps: array
-    stamps: array
-    inputs: array
+    deps: array[int]
+    stamps: array[int]
+    inputs: array[int]
 
 
-def _pack(arrays: Iterable[array]) -> tuple[array, array]:
+def _pack(arrays: Iterable[array[int] | list[int]]) -> tuple[array[int], array[int]]:
     """Arrays as one flat array and the offsets between them."""
     offsets = array("q", [0])
     flat = array("i")
@@ -54,7 +54,7 @@ def _pack(arrays: Iterable[array]) -> tuple[array, array]:
     return offsets, flat
 
 
-def _ints(ids: array | memoryview) -> array:
+def _ints(ids: array[int] | memoryview) -> array[int]:
     """A slice of a column as an array of its own."""
     if isinstance(ids, array):
         return ids
@@ -84,11 +84,11 @@ def record_maker(columns: Mapping[str, Any]) -> Callable[[int], Record]:
     return record
 
 
-def users_maker(columns: Mapping[str, Any]) -> Callable[[int], array]:
+def users_maker(columns: Mapping[str, Any]) -> Callable[[int], array[int]]:
     """Row -> users array of the packed columns of :meth:`Index.__getstate__`."""
     users_at, users = columns["users"]
 
-    def users_of(row: int) -> array:
+    def users_of(row: int) -> array[int]:
         return _ints(users[users_at[row] : users_at[row + 1]])
 
     return users_of
@@ -152,7 +152,7 @@ class Index:
         self.names: list[str] = []
         self.ids: dict[str, int] = {}
         self.records: MutableMapping[int, Record] = {}
-        self.users: MutableMapping[int, array | list[int]] = {}
+        self.users: MutableMapping[int, array[int] | list[int]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         tids = array("i", sorted(self.records))
@@ -277,7 +277,7 @@ class NameSeq(Sequence[str]):
 
     __slots__ = ("_index", "ids")
 
-    def __init__(self, index: Index, ids: array) -> None:
+    def __init__(self, index: Index, ids: array[int]) -> None:
         self._index = index
         self.ids = ids
 
@@ -316,7 +316,7 @@ class StampSeq(Sequence[tuple[str, str]]):
 
     __slots__ = ("_names", "_lookup", "_ids")
 
-    def __init__(self, index: Index, ids: array) -> None:
+    def __init__(self, index: Index, ids: array[int]) -> None:
         self._names = index.names
         self._lookup = index.ids
         self._ids = ids

@@ -28,7 +28,6 @@ relative to the source tree, symbols are ``CONFIG_FOO``, and the values given to
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 from collections.abc import Mapping
@@ -50,6 +49,7 @@ from depgraph.parse.kconfig import (
     parse_kconfig,
     tristate,
 )
+from depgraph.tree.fs import REAL, FileSystem
 
 
 class KconfigError(DepgraphError):
@@ -159,7 +159,8 @@ _VARIABLE = re.compile(r"\$\(([A-Za-z0-9_-]+)\)")
 
 
 class _Reader:
-    def __init__(self, srctree: str, env: Mapping[str, str], strict: bool) -> None:
+    def __init__(self, fs: FileSystem, srctree: str, env: Mapping[str, str], strict: bool) -> None:
+        self.fs = fs
         self.srctree = srctree
         self.env = env
         self.strict = strict
@@ -180,8 +181,8 @@ class _Reader:
     def read(self, path: str) -> None:
         """Read one file (``path`` relative to the source tree) and what it sources."""
         try:
-            with open(os.path.join(self.srctree, path), encoding="utf-8", errors="replace") as f:
-                text = f.read()
+            data = self.fs.read_bytes(os.path.join(self.srctree, path))
+            text = data.decode("utf-8", errors="replace")
         except OSError as error:
             self.complain(path, 0, f"cannot read: {error.strerror}")
             return
@@ -288,10 +289,10 @@ class _Reader:
         full = os.path.normpath(os.path.join(self.srctree, target))
         optional = entry.kind in ("osource", "orsource")
         if any(char in target for char in "*?["):
-            found = sorted(glob.glob(full))
+            found = self.fs.glob(full)
             if not found and not optional:
                 self.complain(entry.path, entry.line, "no file matches", target)
-        elif os.path.isfile(full):
+        elif self.fs.is_file(full):
             found = [full]
         else:
             found = []
@@ -340,6 +341,7 @@ def read_kconfig(
     env: Mapping[str, str] | None = None,
     *,
     strict: bool = False,
+    fs: FileSystem = REAL,
 ) -> Kconfig:
     """Read ``root`` (relative to ``srctree``) and every file it sources.
 
@@ -347,9 +349,9 @@ def read_kconfig(
     ``srctree``, …). Problems (a missing file, a line that does not parse, an unclosed
     block) become diagnostics; with ``strict`` the first raises :class:`ParseError`.
     Raises :class:`KconfigError` when ``root`` is not a file."""
-    if not os.path.isfile(os.path.join(srctree, root)):
+    if not fs.is_file(os.path.join(srctree, root)):
         raise KconfigError(f"{os.path.join(srctree, root)}: no Kconfig file there")
-    reader = _Reader(srctree, env or {}, strict)
+    reader = _Reader(fs, srctree, env or {}, strict)
     reader.read(os.path.normpath(root))
     return reader.result()
 
@@ -410,3 +412,25 @@ def _unmet(dependency: Dependency, values: Mapping[str, str], level: int) -> Unm
     value = "nmy"[tristate(dependency.expr, values)]
     names = blame(dependency.expr, values, level)
     return Unmet(dependency, value, tuple((name, values.get(name, "n")) for name in names))
+
+
+def why_refused(kconfig: Kconfig, symbol: str, values: Mapping[str, str]) -> tuple[str, ...]:
+    """Why ``symbol`` cannot take a user value under ``values``, one line each: the
+    unmet ``depends on`` lines (``FILE:LINE: depends on EXPR: SYM=n``), no prompt, a
+    ``select`` that forces it; empty if nothing in its Kconfig entries says so."""
+    definitions = kconfig.symbols.get(symbol)
+    if not definitions:
+        return (f"{symbol} is not defined in any Kconfig file",)
+    why = [str(unmet) for unmet in unmet_dependencies(kconfig, symbol, values)]
+    first = definitions[0]
+    if not any(d.prompt for d in definitions):
+        why.append(
+            f"{symbol} has no prompt ({first.path}:{first.line}): defaults and selects "
+            "set it, not .config"
+        )
+    for select in kconfig.selectors.get(symbol, ()):
+        if select.kind == "select" and values.get(select.by, "n") != "n":
+            why.append(
+                f"selected by {select.by}={values[select.by]} at {select.path}:{select.line}"
+            )
+    return tuple(why)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from depgraph.model import Diagnostic, Severity
 from depgraph.parse.makefile import Assumption, Built, Item, Makefile, evaluate, parse_makefile
+from depgraph.tree.fs import REAL, FileSystem
 
 # Arch directory name -> the symbol its Kconfig sets, where the two differ.
 _ARCH_SYMBOLS = {
@@ -93,9 +94,6 @@ class BuiltObjects:
     def builtin(self) -> frozenset[str]:
         return frozenset(p for p, o in self.objects.items() if o.kind == "y")
 
-    def modular(self) -> frozenset[str]:
-        return frozenset(p for p, o in self.objects.items() if o.kind == "m")
-
 
 @dataclass(frozen=True, slots=True)
 class ObjectChange:
@@ -131,16 +129,16 @@ class BuiltDiff:
         )
 
 
-def guess_srcarch(srctree: str, values: Mapping[str, str]) -> str | None:
+def guess_srcarch(srctree: str, values: Mapping[str, str], fs: FileSystem = REAL) -> str | None:
     """The ``arch/`` directory whose symbol the configuration sets (``CONFIG_X86`` →
     ``x86``), or None when none does (such as a tree with no ``arch/*/Kconfig``)."""
     arch_root = os.path.join(srctree, "arch")
     try:
-        names = sorted(os.listdir(arch_root))
+        names = sorted(fs.listdir(arch_root))
     except OSError:
         return None
     for name in names:
-        if not os.path.isfile(os.path.join(arch_root, name, "Kconfig")):
+        if not fs.is_file(os.path.join(arch_root, name, "Kconfig")):
             continue
         symbol = _ARCH_SYMBOLS.get(name, "CONFIG_" + name.upper())
         if values.get(symbol) == "y":
@@ -151,8 +149,9 @@ def guess_srcarch(srctree: str, values: Mapping[str, str]) -> str | None:
 class _Reader:
     """Reads and parses Makefiles once each, relative to the source tree."""
 
-    def __init__(self, srctree: str) -> None:
+    def __init__(self, srctree: str, fs: FileSystem) -> None:
         self.srctree = srctree
+        self.fs = fs
         self.cache: dict[str, Makefile | None] = {}
         self.diagnostics: list[Diagnostic] = []
 
@@ -168,8 +167,7 @@ class _Reader:
             return self.cache[rel]
         full = os.path.join(self.srctree, rel)
         try:
-            with open(full, encoding="utf-8", errors="surrogateescape") as handle:
-                text = handle.read()
+            text = self.fs.read_text(full)
         except OSError:
             self.cache[rel] = None
             return None
@@ -182,7 +180,7 @@ class _Reader:
         """``$(or $(wildcard $(src)/Kbuild),$(src)/Makefile)`` (scripts/Kbuild.include)."""
         for name in ("Kbuild", "Makefile"):
             rel = posixpath.normpath(posixpath.join(directory, name))
-            if os.path.isfile(os.path.join(self.srctree, rel)):
+            if self.fs.is_file(os.path.join(self.srctree, rel)):
                 return rel
         return None
 
@@ -221,6 +219,7 @@ def built_objects(
     root_dirs: Sequence[str] | None = None,
     *,
     srcarch: str | None = None,
+    fs: FileSystem = REAL,
 ) -> BuiltObjects:
     """Every object and module the configuration ``values`` builds under ``srctree``.
 
@@ -230,8 +229,8 @@ def built_objects(
     not given.
     """
     srctree = os.path.abspath(srctree)
-    reader = _Reader(srctree)
-    srcarch = srcarch or guess_srcarch(srctree, values)
+    reader = _Reader(srctree, fs)
+    srcarch = srcarch or guess_srcarch(srctree, values, fs)
     base: dict[str, str] = {"srctree": srctree, "objtree": ".", "KBUILD_EXTMOD": ""}
     if srcarch:
         base["SRCARCH"] = srcarch
@@ -357,3 +356,36 @@ def diff_built(old: BuiltObjects, new: BuiltObjects) -> BuiltDiff:
         tuple(modules_added),
         tuple(modules_removed),
     )
+
+
+def read_makefiles(
+    srctree: str,
+    srcarch: str | None,
+    directories: Sequence[tuple[str, str]],
+    fs: FileSystem = REAL,
+) -> list[tuple[str, str, Makefile]]:
+    """The parsed Makefiles whose flags matter: the top and arch ones (every object), then
+    each (directory, Makefile) kbuild descends into."""
+    wanted = [("", "Makefile")]
+    if srcarch:
+        wanted.append(("", f"arch/{srcarch}/Makefile"))
+    wanted.extend(directories)
+    parsed = []
+    for directory, path in wanted:
+        try:
+            text = fs.read_bytes(os.path.join(srctree, path)).decode("utf-8", errors="replace")
+        except OSError:
+            continue
+        parsed.append((directory, path, parse_makefile(text, path)))
+    return parsed
+
+
+def exports_symbols(srctree: str, obj: str, fs: FileSystem = REAL) -> bool:
+    """Whether the source of ``obj`` (its ``.c`` or ``.S``) exports a symbol to modules."""
+    for suffix in (".c", ".S"):
+        try:
+            data = fs.read_bytes(os.path.join(srctree, obj[:-2] + suffix))
+        except OSError:
+            continue
+        return "EXPORT_SYMBOL" in data.decode("utf-8", errors="replace")
+    return False

@@ -21,15 +21,13 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-from depgraph.kbuild.paths import PathNormaliser
 from depgraph.model import BuildTree
-from depgraph.questions.configchange import pending_config
-from depgraph.questions.events import Clean, Event, Ready, Update
-from depgraph.questions.status import StaleTarget, Status, stale_now
-from depgraph.tree.load import FileTimes, Layout, SourceReader, load_tree
+from depgraph.questions.events import Clean, Event, Ready, Told, Update, compare
+from depgraph.questions.status import StaleTarget, Status, status_of
+from depgraph.tree.workspace import Workspace
 
 SETTLE = 0.25  # seconds without an event before a burst counts as over
 LONGEST = 2.0  # seconds a continuous stream of events (a build) may defer a report
@@ -71,112 +69,69 @@ class Changes:
         return None
 
 
-def watched_directories(tree: BuildTree, layout: Layout) -> list[str]:
-    """The existing directories that hold a file the graph knows (targets, sources,
-    headers; not system headers outside the trees), the objtree and ``include/config``."""
-    norm = PathNormaliser(layout.objtree, layout.srctree)
-    roots = tuple(
-        {
-            os.path.normpath(p).rstrip("/") + "/"
-            for p in (layout.objtree, layout.srctree, layout.scan)
-        }
-    )
-    candidates: set[str] = set()
-    for ident in _files(tree):
-        for path in norm.absolute_candidates(ident):
-            candidates.add(os.path.dirname(path))
-    objtree = os.path.normpath(layout.objtree)
-    found = {objtree, os.path.join(objtree, "include/config")}
-    found.update(d for d in candidates if (d + "/").startswith(roots))
-    return sorted(d for d in found if os.path.isdir(d))
-
-
-def _files(tree: BuildTree) -> Iterable[str]:
-    yield from tree.targets
-    for ident in tree.users:
-        if not (ident.startswith("CONFIG_") and "/" not in ident):
-            yield ident
-
-
 class Session:
-    """A tree under watch: reloads it and diffs its status against the last one."""
+    """A tree under watch: takes the workspace's look again and compares its status with
+    the last one."""
 
-    def __init__(self, layout: Layout, cache_dir: str | None) -> None:
-        self.layout = layout
-        self._cache_dir = cache_dir
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
         self.tree: BuildTree | None = None
         self.status: Status | None = None
         self._stale_times: dict[str, int] = {}
-        self._pending_key: tuple[int, int] | None = None
-        self._pending_value: dict[str, tuple[str, str]] = {}
+        self._told: set[str] = set()
 
-    def _pending(self, tree: BuildTree, times: FileTimes) -> dict[str, tuple[str, str]]:
-        """The pending .config edit as Kconfig resolves it; the tree's Kconfig program
-        runs once per edit of .config or auto.conf, not at every refresh."""
-        stamps = times.mtimes([".config", "include/config/auto.conf"])
-        key = (stamps[".config"], stamps["include/config/auto.conf"])
-        if key != self._pending_key:
-            self._pending_key = key
-            self._pending_value, _ = pending_config(tree, self.layout.srctree)
-        return self._pending_value
-
-    def refresh(self) -> tuple[Status, tuple[StaleTarget, ...], tuple[Clean, ...]]:
-        """Reload the tree, take its status; return it with what changed since the last."""
-        self.tree = load_tree(self.layout, cache_dir=self._cache_dir)
-        times = FileTimes(self.layout)
-        pending = self._pending(self.tree, times)
-        reader = SourceReader(self.layout, self._cache_dir)
-        status = stale_now(self.tree, times, reader, pending)
-        before = {item.target: item for item in self.status.stale} if self.status else {}
-        now = {item.target: item for item in status.stale}
-        stale = tuple(
-            item
-            for item in status.stale
-            if item.target not in before or before[item.target].reasons != item.reasons
-        )
-        gone = [name for name in before if name not in now]
-        mtimes = times.mtimes(gone)
-        clean = tuple(
-            Clean(name, "remade" if mtimes[name] != self._stale_times.get(name) else "up-to-date")
-            for name in gone
-        )
+    def refresh(self) -> tuple[Status, tuple[StaleTarget, ...], tuple[Clean, ...], Told]:
+        """Reload the tree, take its status; return it with what changed since the last,
+        and the notes and diagnostics not told before."""
+        seen = self.workspace.look(pending=True)
+        self.tree = seen.tree
+        status = status_of(seen)
+        times = seen.times
+        gone = [item.target for item in self.status.stale] if self.status else []
+        stale, clean = compare(self.status, status, self._stale_times, times.mtimes(gone))
+        now = {item.target for item in status.stale}
         self._stale_times = {name: when for name, when in times.mtimes(now).items() if name in now}
         self.status = status
-        return status, stale, clean
+        told = Told(
+            tuple(n for n in seen.notes if n not in self._told),
+            tuple(d for d in seen.diagnostics if str(d) not in self._told),
+        )
+        self._told = {*seen.notes, *(str(d) for d in seen.diagnostics)}
+        return status, stale, clean, told
 
 
 def watch(
-    layout: Layout,
+    workspace: Workspace,
     emit: Callable[[Event], None],
     stop: threading.Event,
     *,
-    cache_dir: str | None = None,
     settle: float = SETTLE,
     longest: float = LONGEST,
 ) -> None:
-    """Watch the tree of ``layout`` until ``stop`` is set (or the caller is interrupted),
-    reporting to ``emit``; the observing thread is stopped and joined before it returns."""
+    """Watch the tree of ``workspace`` until ``stop`` is set (or the caller is
+    interrupted), reporting to ``emit``; the observing thread is stopped and joined
+    before it returns."""
     start = time.monotonic()
-    session = Session(layout, cache_dir)
-    status, _, _ = session.refresh()
+    session = Session(workspace)
+    status, _, _, told = session.refresh()
     assert session.tree is not None
-    directories = watched_directories(session.tree, layout)
+    directories = workspace.watched_directories(session.tree)
     changes = Changes()
-    objtree = os.path.normpath(layout.objtree) + "/"
+    objtree = os.path.normpath(workspace.layout.objtree) + "/"
     observer = _observe(directories, changes.add)
     try:
-        emit(Ready(len(directories), status, time.monotonic() - start))
+        emit(Ready(len(directories), status, time.monotonic() - start, told))
         while True:
             paths = changes.wait(stop, settle, longest)
             if paths is None:
                 return
             began = time.monotonic()
-            status, stale, clean = session.refresh()
-            if stale or clean:
+            status, stale, clean, told = session.refresh()
+            if stale or clean or told:
                 # Edits of the sources first, then what a build wrote into the objtree.
                 fresh = dict.fromkeys(paths)
                 changed = tuple(sorted(fresh, key=lambda p: p.startswith(objtree)))
-                emit(Update(changed, stale, clean, status, time.monotonic() - began))
+                emit(Update(changed, stale, clean, status, time.monotonic() - began, told))
     finally:
         observer.stop()
 
@@ -200,9 +155,9 @@ class _InotifyObserver(_Observer):
     tree has thousands."""
 
     def __init__(self, directories: list[str], report: Callable[[str], None]) -> None:
-        from watchdog.observers.inotify_c import InotifyConstants, InotifyFD
+        from watchdog.observers.inotify_c import CallbackId, InotifyConstants, InotifyFD, Mask
 
-        mask = (
+        mask = Mask(
             InotifyConstants.IN_ATTRIB  # touch
             | InotifyConstants.IN_CLOSE_WRITE
             | InotifyConstants.IN_CREATE
@@ -210,6 +165,7 @@ class _InotifyObserver(_Observer):
             | InotifyConstants.IN_MOVED_TO  # an editor's write-and-rename
             | InotifyConstants.IN_MOVED_FROM
         )
+        callback_id = CallbackId(id(self))
         self._fd = InotifyFD()
         self._dirs: dict[int, bytes] = {}
         self._report = report
@@ -217,7 +173,7 @@ class _InotifyObserver(_Observer):
         try:
             for directory in directories:
                 try:
-                    wd = self._fd.add_callback(os.fsencode(directory), mask, self, "depgraph")
+                    wd = self._fd.add_callback(os.fsencode(directory), mask, self, callback_id)
                 except OSError:
                     continue  # gone meanwhile, or not readable: nothing to watch there
                 self._dirs[wd] = os.fsencode(directory)

@@ -17,9 +17,10 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import Build, touch
+from conftest import Build
 
 from depgraph.cli import main
+from depgraph.tree.fs import REAL, FakeFileSystem, FileSystem
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
 
@@ -40,22 +41,24 @@ def normalise(text: str, build: Build) -> str:
     return text
 
 
-def answer(capsys: pytest.CaptureFixture[str], build: Build, *args: str) -> str:
-    """stdout of ``depgraph COMMAND -C OBJ ARGS...``, which must exit 0 and stay quiet on
-    stderr."""
+def answer(
+    capsys: pytest.CaptureFixture[str], build: Build, *args: str, fs: FileSystem = REAL
+) -> str:
+    """stdout of ``depgraph COMMAND -C OBJ ARGS...`` (reading the trees from ``fs``), which
+    must exit 0 and stay quiet on stderr."""
     command, *rest = args
     capsys.readouterr()
-    code = main([command, "-C", str(build.obj), *rest])
+    code = main([command, "-C", str(build.obj), *rest], fs=fs)
     out, err = capsys.readouterr()
     assert code == 0, err
     assert err == ""
     return normalise(out, build)
 
 
-def set_symbol(config: Path, old: str, new: str) -> None:
-    text = config.read_text()
+def set_symbol(fs: FakeFileSystem, config: str, old: str, new: str) -> None:
+    text = fs.read_text(config)
     assert old in text.splitlines()
-    config.write_text(text.replace(f"{old}\n", f"{new}\n"))
+    fs.write(config, text.replace(f"{old}\n", f"{new}\n"))
 
 
 # why-rebuild: files and symbols
@@ -102,18 +105,19 @@ def test_status_clean_tree(sample_build: Build, capsys):
     check_golden("status_clean.txt", out)
 
 
-def test_status_after_touching_a_header(own_build: Build, capsys):
-    touch(own_build.src / "drivers/common/helper.h")
-    out = answer(capsys, own_build, "status")
+def test_status_after_touching_a_header(sample_build: Build, sample_fake, capsys):
+    """The header touched in an in-memory copy of the build (make not run)."""
+    sample_fake.touch(f"{sample_build.src}/drivers/common/helper.h")
+    out = answer(capsys, sample_build, "status", fs=sample_fake)
     check_golden("status_touched_helper_h.txt", out)
 
 
-def test_status_with_a_pending_config_edit(own_build: Build, capsys):
-    """.config edited (CONFIG_NR_QUEUES 4 -> 8) and newer than auto.conf; make not run."""
-    config = own_build.obj / ".config"
-    set_symbol(config, "CONFIG_NR_QUEUES=4", "CONFIG_NR_QUEUES=8")
-    touch(config)
-    auto_conf = own_build.obj / "include/config/auto.conf"
-    assert config.stat().st_mtime_ns > auto_conf.stat().st_mtime_ns
-    out = answer(capsys, own_build, "status")
+def test_status_with_a_pending_config_edit(sample_build: Build, sample_fake, capsys):
+    """.config edited (CONFIG_NR_QUEUES 4 -> 8) in an in-memory copy of the build, and
+    newer than auto.conf; make not run. The tree's Kconfig program resolves the edit."""
+    config = f"{sample_build.obj}/.config"
+    set_symbol(sample_fake, config, "CONFIG_NR_QUEUES=4", "CONFIG_NR_QUEUES=8")
+    auto_conf = f"{sample_build.obj}/include/config/auto.conf"
+    assert sample_fake.mtime(config) > sample_fake.mtime(auto_conf)
+    out = answer(capsys, sample_build, "status", fs=sample_fake)
     check_golden("status_pending_config_nr_queues.txt", out)

@@ -9,7 +9,8 @@ from conftest import Build
 
 from depgraph.cli import main
 from depgraph.questions import rank
-from depgraph.tree.load import load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,11 @@ from conftest import Build
 
 from depgraph.graph.answer import answer_graph
 from depgraph.graph.schema import build_graph
-from depgraph.questions.why import Change, why_rebuild
-from depgraph.tree.load import SourceReader, load_tree, locate
+from depgraph.model import EdgeKind, NodeKind, ReasonKind
+from depgraph.questions.why import Answer, Change, Reason, Rebuild, why_rebuild
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
+from depgraph.tree.sources import SourceReader
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +58,10 @@ def test_a_symbol_change_goes_through_the_file_that_names_it(loaded):
     assert list(view.successors("CONFIG_NET_DEBUG")) == ["drivers/common/helper.h"]
     mention = view.edges["CONFIG_NET_DEBUG", "drivers/common/helper.h"]
     assert mention["kind"] == "mention" and mention["line"] == 8
+
+
+@pytest.mark.parametrize("kind", list(ReasonKind))
+def test_every_reason_kind_draws_an_edge_of_a_schema_kind(kind: ReasonKind):
+    rebuild = Rebuild("lib/t.o", NodeKind.OBJECT, (Reason(kind, "lib/cause"),))
+    view = answer_graph(Answer((Change("lib/cause"),), (rebuild,), ()), nx.DiGraph())
+    assert view.edges["lib/cause", "lib/t.o"]["kind"] in set(EdgeKind)

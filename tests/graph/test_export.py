@@ -12,7 +12,9 @@ from depgraph.graph import views
 from depgraph.graph.export import render_graphml, render_node_link
 from depgraph.graph.schema import build_graph
 from depgraph.questions.includes import IncludeResolver
-from depgraph.tree.load import SourceReader, load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
+from depgraph.tree.sources import SourceReader
 
 
 def view_of(build: Build) -> nx.DiGraph:

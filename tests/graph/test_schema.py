@@ -1,5 +1,5 @@
 """The NetworkX graph of a real sample_tree build follows the one schema in
-depgraph/graph.py, and is the same graph whatever order the targets were read in."""
+depgraph/graph/schema.py, and is the same graph whatever order the targets were read in."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from conftest import Build
 
 from depgraph.graph.schema import build_graph, command_id
 from depgraph.model import BuildTree, NodeKind
-from depgraph.tree.load import load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
 
 EDGE_KINDS = {"source", "file", "config", "command", "member"}
 

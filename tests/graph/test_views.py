@@ -11,8 +11,11 @@ from conftest import Build
 
 from depgraph.graph import views
 from depgraph.graph.schema import build_graph
+from depgraph.model import EdgeKind, NodeKind
 from depgraph.questions.includes import IncludeResolver
-from depgraph.tree.load import SourceReader, load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
+from depgraph.tree.sources import SourceReader
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +208,15 @@ def test_same_view_whatever_order_the_graph_was_built_in(sample):
             first, second = make(graph), make(other)
             assert list(first.nodes(data=True)) == list(second.nodes(data=True))
             assert list(first.edges(data=True)) == list(second.edges(data=True))
+
+
+def test_every_edge_kind_has_a_place_in_the_tie_break_order():
+    assert sorted(views.EDGE_KIND_ORDER) == sorted(EdgeKind)
+
+
+def test_path_kinds_are_the_kinds_of_the_nodes_named_by_a_path(sample_build: Build):
+    graph = build_graph(load_tree(locate(str(sample_build.obj), {}, "/")))
+    for node, data in graph.nodes(data=True):
+        named_by_path = not node.startswith(("CONFIG_", "cmd:"))
+        assert (data["kind"] in views.PATH_KINDS) == named_by_path, node
+    assert NodeKind.CONFIG not in views.PATH_KINDS

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from depgraph.model import ParseError
-from depgraph.parse.cmdfile import SOURCE_INDEX, cmd_target_from_filename, parse_cmdfile
+from depgraph.parse.cmdfile import SOURCE_INDEX, parse_cmdfile
 
 # init/.main.o.cmd from a 6.12 O= build, deps_ trimmed to four entries.
 MAIN_O = (
@@ -142,11 +142,3 @@ def test_strict_mode_raises_with_location():
     with pytest.raises(ParseError) as info:
         parse_cmdfile("savedcmd_x.o := gcc\nthis is not kbuild\n", "d/.x.o.cmd", strict=True)
     assert str(info.value).startswith("d/.x.o.cmd:2: warning: unrecognised line")
-
-
-@pytest.mark.parametrize(
-    ("filename", "target"),
-    [(".main.o.cmd", "main.o"), ("..module-common.o.cmd", ".module-common.o"), ("main.o", None)],
-)
-def test_target_from_filename(filename, target):
-    assert cmd_target_from_filename(filename) == target

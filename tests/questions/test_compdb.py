@@ -4,7 +4,6 @@ on a real sample_tree build, and the right ones for real O=, in-tree and M= .cmd
 from __future__ import annotations
 
 import json
-import posixpath
 import subprocess
 import sys
 from pathlib import Path
@@ -16,29 +15,17 @@ from depgraph.model import BuildTree, NodeKind, Target
 from depgraph.parse.cmdfile import parse_cmdfile
 from depgraph.questions.compdb import compile_commands
 from depgraph.render.compdb import render_compile_commands
-from depgraph.tree.load import load_tree, locate
+from depgraph.tree.fs import REAL, FakeFileSystem
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
 
 GEN = Path("/work/kernels/linux-6.12/scripts/clang-tools/gen_compile_commands.py")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "kbuild"
 
 
-class Disk:
-    """The real file system, as the CLI gives it."""
-
-    def real_file(self, path: str) -> str | None:
-        real = Path(path).resolve()
-        return str(real) if real.exists() else None
-
-
-class Files:
+def Files(*paths: str) -> FakeFileSystem:  # noqa: N802 (reads like the class it makes)
     """A small fake file system: the files that exist, no symbolic links."""
-
-    def __init__(self, *paths: str) -> None:
-        self.paths = set(paths)
-
-    def real_file(self, path: str) -> str | None:
-        clean = posixpath.normpath(path)
-        return clean if clean in self.paths else None
+    return FakeFileSystem(dict.fromkeys(paths, ""))
 
 
 @pytest.mark.skipif(not GEN.exists(), reason="the kernel's gen_compile_commands.py is absent")
@@ -51,7 +38,7 @@ def test_same_database_as_gen_compile_commands_on_a_real_build(sample_build: Bui
     layout = locate(str(sample_build.obj), {}, "/")
     directory = str(Path(layout.objtree).resolve())
     entries = compile_commands(load_tree(layout), directory=directory, scan=layout.scan,
-                               files=Disk())  # fmt: skip
+                               real_file=REAL.real_file)  # fmt: skip
     ours = json.loads(render_compile_commands(entries))
     assert len(ours) == len(theirs) > 15
     key = lambda e: (e["file"], e["command"])  # noqa: E731
@@ -88,7 +75,7 @@ def test_o_build_objects_from_c_and_s_files_only():
     files = Files(f"{src}/init/main.c", f"{src}/arch/x86/kernel/head_32.S",
                   f"{src}/arch/x86/kernel/vmlinux.lds.S")  # fmt: skip
     entries = compile_commands(tree("/obj", src, "O=", targets), directory="/obj", scan="/obj",
-                               files=files)  # fmt: skip
+                               real_file=files.real_file)  # fmt: skip
     assert [(e.file, e.target) for e in entries] == [
         (f"{src}/arch/x86/kernel/head_32.S", "arch/x86/kernel/head_32.o"),
         (f"{src}/init/main.c", "init/main.o"),
@@ -109,7 +96,7 @@ def test_a_command_ends_with_its_source_what_follows_a_semicolon_is_left_out():
     )
     entries = compile_commands(
         tree("/obj", "/src", "O=", [target("net/netfilter/.xt_mark.o.cmd", text)]),
-        directory="/obj", scan="/obj", files=Files("/src/net/netfilter/xt_mark.c"),
+        directory="/obj", scan="/obj", real_file=Files("/src/net/netfilter/xt_mark.c").real_file,
     )  # fmt: skip
     assert len(entries) == 1
     assert entries[0].command.endswith(" -o net/netfilter/xt_mark.o /src/net/netfilter/xt_mark.c")
@@ -123,9 +110,9 @@ def test_a_source_that_is_gone_and_the_excluded_top_directories_give_no_entry():
         target("include/.main.o.cmd", text.replace("init/main.o", "include/x.o")),
     ]
     built = tree("/obj", "/work/kernels/linux-6.12", "O=", targets)
-    assert compile_commands(built, directory="/obj", scan="/obj", files=Files()) == []
+    assert compile_commands(built, directory="/obj", scan="/obj", real_file=Files().real_file) == []
     present = Files("/work/kernels/linux-6.12/init/main.c")
-    found = compile_commands(built, directory="/obj", scan="/obj", files=present)
+    found = compile_commands(built, directory="/obj", scan="/obj", real_file=present.real_file)
     assert [e.target for e in found] == ["init/main.o"]
 
 
@@ -133,7 +120,7 @@ def test_in_tree_build_joins_relative_sources_to_the_tree():
     targets = [target("init/.main.o.cmd", fixture("intree__init__.main.o.cmd"))]
     entries = compile_commands(
         tree("/linux", "/linux", "in-tree", targets),
-        directory="/linux", scan="/linux", files=Files("/linux/init/main.c"),
+        directory="/linux", scan="/linux", real_file=Files("/linux/init/main.c").real_file,
     )  # fmt: skip
     assert [(e.directory, e.file) for e in entries] == [("/linux", "/linux/init/main.c")]
     assert entries[0].command.endswith(" -c -o init/main.o init/main.c")
@@ -147,7 +134,7 @@ def test_external_module_commands_run_in_the_kernel_object_tree():
     entries = compile_commands(
         tree("/work/kernels/tiny", "/work/kernels/linux-6.12", "M=", targets),
         directory="/work/kernels/tiny", scan="/work/kernels/extmod",
-        files=Files("/work/kernels/extmod/main.c"),
+        real_file=Files("/work/kernels/extmod/main.c").real_file,
     )  # fmt: skip
     assert [(e.directory, e.file, e.target) for e in entries] == [
         ("/work/kernels/tiny", "/work/kernels/extmod/main.c", "/work/kernels/extmod/main.o")

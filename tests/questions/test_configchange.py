@@ -16,7 +16,9 @@ from conftest import Build, redone, snapshot
 from depgraph.parse.config import apply_assignments
 from depgraph.questions.configchange import ConfigAnswer, config_change, parse_assignment
 from depgraph.tree.kconfig import choice_assignments, read_kconfig
-from depgraph.tree.load import SourceReader, load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
+from depgraph.tree.sources import SourceReader
 
 
 def ask(build: Build, assignments: dict[str, str] | None = None, config_text: str | None = None):  # noqa: ANN201
@@ -93,8 +95,8 @@ def test_prediction_equals_what_make_redoes(own_build: Build, assignments, chang
     assert expected == make_redoes(own_build)
 
 
-def test_new_objects_and_command_lines_have_their_makefile_lines(own_build: Build):
-    answer, _ = ask(own_build, {"CONFIG_NET_STATS": "y"})
+def test_new_objects_and_command_lines_have_their_makefile_lines(sample_build: Build):
+    answer, _ = ask(sample_build, {"CONFIG_NET_STATS": "y"})
     reasons = {
         item.target: {r.kind: r for r in item.reasons}
         for item in (*answer.answer.compile, *answer.answer.link)
@@ -115,8 +117,8 @@ def test_unmet_dependency_changes_nothing_and_says_why(own_build: Build):
     assert make_redoes(own_build) == set()
 
 
-def test_a_derived_value_cannot_be_set(own_build: Build):
-    answer, expected = ask(own_build, {"CONFIG_HZ": "1000"})
+def test_a_derived_value_cannot_be_set(sample_build: Build):
+    answer, expected = ask(sample_build, {"CONFIG_HZ": "1000"})
     assert answer.changed == {} and expected == set()
     assert "no prompt" in answer.refused[0].why[0]
 
@@ -153,9 +155,9 @@ def test_bad_assignments():
             parse_assignment(bad)
 
 
-def test_cli_why_rebuild_with_assignments(own_build: Build):
+def test_cli_why_rebuild_with_assignments(sample_build: Build):
     run = subprocess.run(
-        [sys.executable, "-m", "depgraph", "why-rebuild", "-C", str(own_build.obj), "--json",
+        [sys.executable, "-m", "depgraph", "why-rebuild", "-C", str(sample_build.obj), "--json",
          "CONFIG_HZ_1000=y", "CONFIG_NET_DEBUG_VERBOSE=y"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
@@ -165,7 +167,7 @@ def test_cli_why_rebuild_with_assignments(own_build: Build):
     assert data["config"]["refused"][0]["symbol"] == "CONFIG_NET_DEBUG_VERBOSE"
     assert {item["target"] for item in data["compile"]} >= {"kernel/sched/core.o"}
     bad = subprocess.run(
-        [sys.executable, "-m", "depgraph", "why-rebuild", "-C", str(own_build.obj), "CONFIG_X="],
+        [sys.executable, "-m", "depgraph", "why-rebuild", "-C", str(sample_build.obj), "CONFIG_X="],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and bad.stderr.startswith("depgraph: error:")

@@ -13,7 +13,9 @@ from conftest import Build
 from depgraph.model import BuildTree
 from depgraph.questions.includes import IncludeEdge, IncludeResolver, include_flags
 from depgraph.questions.why import Change, why_rebuild
-from depgraph.tree.load import SourceReader, load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
+from depgraph.tree.sources import SourceReader
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "kbuild"
 
@@ -112,10 +114,7 @@ _WORD_FLAG = re.compile(r"(?:^|\s)(-iquote|-isystem|-idirafter|-I)\s*([^\s-][^\s
 @pytest.mark.parametrize(
     "command",
     [
-        *(
-            path.read_text().split("\n", 1)[0]
-            for path in sorted(FIXTURES.glob("*.cmd"))
-        ),
+        *(path.read_text().split("\n", 1)[0] for path in sorted(FIXTURES.glob("*.cmd"))),
         "gcc -I include -Iarch/x86/include -iquote . -isystem /usr/lib/gcc/include -c a.c",
         "gcc -idirafter late -I  spaced x-Inot -Ia-b -I-nope -I",
         "-Ifirst gcc\t-I\ttabbed",

@@ -11,7 +11,8 @@ from pathlib import Path
 from conftest import Build
 
 from depgraph.questions import rank
-from depgraph.tree.load import load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
 
 
 @dataclass

@@ -14,7 +14,9 @@ from conftest import Build, redone, snapshot, touch
 
 from depgraph.parse.config import apply_assignments
 from depgraph.questions.status import Status, stale_now
-from depgraph.tree.load import FileTimes, SourceReader, load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
+from depgraph.tree.sources import FileTimes, SourceReader
 
 
 def status_of(build: Build) -> Status:

@@ -16,7 +16,9 @@ from conftest import SAMPLE, Build, redone, snapshot, touch
 
 from depgraph.parse.config import parse_config
 from depgraph.questions.why import Answer, Change, resolve_change, why_rebuild
-from depgraph.tree.load import SourceReader, load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
+from depgraph.tree.sources import SourceReader
 
 _SOURCE_SUFFIXES = (".c", ".h", ".S")
 

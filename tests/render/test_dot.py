@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -16,9 +17,19 @@ from conftest import Build
 
 from depgraph.graph import views
 from depgraph.graph.schema import build_graph
+from depgraph.model import EdgeKind, NodeKind, ViewNodeKind
 from depgraph.questions.includes import IncludeResolver
-from depgraph.render.dot import GraphvizError, quote, render_dot, render_image
-from depgraph.tree.load import SourceReader, load_tree, locate
+from depgraph.render.dot import (
+    EDGE_STYLE,
+    NODE_STYLE,
+    GraphvizError,
+    quote,
+    render_dot,
+    render_image,
+)
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
+from depgraph.tree.sources import SourceReader
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
 
@@ -157,3 +168,22 @@ def test_missing_dot_names_the_debian_package(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(GraphvizError, match="install the Debian package graphviz"):
         render_image("digraph {}", "svg")
+
+
+def test_every_node_and_edge_kind_has_a_look():
+    assert set(NODE_STYLE) == set(NodeKind) | set(ViewNodeKind)
+    assert set(EDGE_STYLE) == set(EdgeKind)
+
+
+def test_the_legend_draws_each_kind_of_the_view_in_style_order():
+    graph: nx.DiGraph = nx.DiGraph()
+    for kind in (*NodeKind, *ViewNodeKind):
+        graph.add_node(f"n/{kind.value}", kind=kind.value)
+    nodes = list(graph.nodes)
+    for i, kind in enumerate(EdgeKind):
+        graph.add_edge(nodes[i], nodes[i + 1], kind=kind.value)
+    text = render_dot(graph)
+    node_legend = re.findall(r'^"legend:(\w+)" \[', text, re.M)
+    edge_legend = re.findall(r'^"legend:(\w+):from" -> ', text, re.M)
+    assert node_legend == [k.value for k in NODE_STYLE]
+    assert edge_legend == [k.value for k in EDGE_STYLE]

@@ -14,7 +14,8 @@ from conftest import Build, touch
 
 from depgraph import __version__
 from depgraph.tree import cache
-from depgraph.tree.load import load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
 
 
 def why(obj: Path, cache_dir: Path | None, *changes: str) -> tuple[dict, str]:
@@ -156,18 +157,18 @@ def test_unwritable_cache_dir_is_a_note_not_an_error(sample_build: Build, tmp_pa
     assert "cannot write cache" in stderr
 
 
-def test_stored_include_scans_give_the_same_chains_and_follow_file_changes(own_build: Build,
-                                                                          tmp_path,
-                                                                          monkeypatch):  # fmt: skip
+def test_stored_include_scans_give_the_same_chains_and_follow_file_changes(
+    sample_build: Build, sample_fake, tmp_path, monkeypatch
+):
     from depgraph.questions.why import resolve_change, why_rebuild
-    from depgraph.tree import load as loader
+    from depgraph.tree import sources
 
-    monkeypatch.setattr(loader, "_SCANS_WORTH_LOADING", 1)
-    layout = locate(str(own_build.obj), {}, "/")
+    monkeypatch.setattr(sources, "_SCANS_WORTH_LOADING", 1)
+    layout = locate(str(sample_build.obj), {}, "/")
     tree = load_tree(layout)
 
     def ask(header: str):
-        reader = loader.SourceReader(layout, str(tmp_path))
+        reader = sources.SourceReader(layout, str(tmp_path), fs=sample_fake)
         answer = why_rebuild(tree, [resolve_change(tree, header, True)], reader)
         reader.save()
         return answer
@@ -177,8 +178,8 @@ def test_stored_include_scans_give_the_same_chains_and_follow_file_changes(own_b
     assert ask("include/linux/printk.h") == first  # from stored scans
 
     # An edited file is scanned again: move netdev.c's include of helper.h down a line.
-    source = own_build.src / "drivers/net/netdev.c"
-    source.write_text("/* moved */\n" + source.read_text())
+    source = f"{sample_build.src}/drivers/net/netdev.c"
+    sample_fake.write(source, "/* moved */\n" + sample_fake.read_text(source))
     again = ask("drivers/common/helper.h")
     (netdev,) = [r for r in again.compile if r.target == "drivers/net/netdev.o"]
     chain = netdev.reasons[0].chain

@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, Build, redone, snapshot, touch
 
+from depgraph.cli import main
 from depgraph.model import BuildTree, NodeKind
-from depgraph.tree.load import load_tree, locate
+from depgraph.tree.fs import FakeFileSystem, FileSystem
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
 
 
 def load(build: Build):
@@ -55,14 +58,26 @@ def test_every_target_kind_of_a_kbuild_tree_is_recognised(sample_build: Build):
     assert tree.stale == set()
 
 
-def test_truncated_and_binary_cmd_files_warn_and_the_rest_answers(own_build: Build):
-    good, _ = why_json(own_build.obj, "drivers/common/helper.h")
-    truncated = own_build.obj / "drivers/net/.netqueue.o.cmd"
-    text = truncated.read_text()
-    truncated.write_text(text[: text.index("deps_") + 200])
-    (own_build.obj / "kernel/.printk.o.cmd").write_bytes(b"\x7fELF\x00\x01\x02\xff" * 40)
+def test_truncated_and_binary_cmd_files_warn_and_the_rest_answers(
+    sample_build: Build, sample_fake: FakeFileSystem, capsys
+):
+    """Damaged .cmd files in an in-memory copy of the build: one warning each."""
 
-    answer, stderr = why_json(own_build.obj, "drivers/common/helper.h")
+    def ask(fs: FileSystem) -> tuple[dict, str]:
+        capsys.readouterr()
+        code = main(["why-rebuild", "-C", obj, "--json", "drivers/common/helper.h"], fs=fs)
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        return json.loads(out), err
+
+    obj = str(sample_build.obj)
+    good, _ = ask(sample_fake)
+    truncated = f"{obj}/drivers/net/.netqueue.o.cmd"
+    text = sample_fake.read_text(truncated)
+    sample_fake.write(truncated, text[: text.index("deps_") + 200])
+    sample_fake.write(f"{obj}/kernel/.printk.o.cmd", b"\x7fELF\x00\x01\x02\xff" * 40)
+
+    answer, stderr = ask(sample_fake)
     lines = stderr.strip().splitlines()
     assert any(ln.startswith("depgraph: drivers/net/.netqueue.o.cmd:") and "truncated" in ln
                for ln in lines)  # fmt: skip
@@ -146,14 +161,15 @@ def test_parallel_cold_load_gives_the_same_tree(sample_build: Build, monkeypatch
     of two on three); it must give exactly the tree one process gives (forced here on
     sample_tree, which is below the threshold)."""
     from depgraph.tree import load as loader
+    from depgraph.tree import parallel
 
     layout = locate(str(sample_build.obj), {}, "/")
     alone = load_tree(layout)
-    monkeypatch.setattr(loader, "_PARALLEL_FROM", 1)
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
     monkeypatch.setattr(loader.os, "cpu_count", lambda: cpus)
     merged = []
-    real_merge = loader._merge_part
-    monkeypatch.setattr(loader, "_merge_part", lambda *a: merged.append(1) or real_merge(*a))
+    real_merge = parallel._merge_part
+    monkeypatch.setattr(parallel, "_merge_part", lambda *a: merged.append(1) or real_merge(*a))
     calls: list[tuple[int, int]] = []
     together = load_tree(layout, progress=lambda d, t: calls.append((d, t)))
     assert len(merged) == cpus - 1  # every worker's share came from the worker
@@ -163,18 +179,19 @@ def test_parallel_cold_load_gives_the_same_tree(sample_build: Build, monkeypatch
 
 def test_a_worker_that_dies_has_its_share_read_by_the_parent(sample_build: Build, monkeypatch):
     from depgraph.tree import load as loader
+    from depgraph.tree import parallel
 
     layout = locate(str(sample_build.obj), {}, "/")
     alone = load_tree(layout)
-    monkeypatch.setattr(loader, "_PARALLEL_FROM", 1)
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
     monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
 
     def dies(*args):
         os._exit(3)  # in the worker, after fork: as if it were killed
 
-    monkeypatch.setattr(loader, "_in_parent_ids", dies)
+    monkeypatch.setattr(parallel, "_in_parent_ids", dies)
     merged = []
-    monkeypatch.setattr(loader, "_merge_part", lambda *a: merged.append(1))
+    monkeypatch.setattr(parallel, "_merge_part", lambda *a: merged.append(1))
     _assert_same_tree(load_tree(layout), alone)
     assert merged == []
 
@@ -186,13 +203,13 @@ def test_no_worker_processes_while_other_threads_run(sample_build: Build, monkey
 
     from depgraph.tree import load as loader
 
-    monkeypatch.setattr(loader, "_PARALLEL_FROM", 1)
+    monkeypatch.setattr(loader, "PARALLEL_FROM", 1)
     monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
 
     def no_workers(*args, **kwargs):
         raise AssertionError("forked while another thread runs")
 
-    monkeypatch.setattr(loader, "_parse_in_workers", no_workers)
+    monkeypatch.setattr(loader, "parse_in_workers", no_workers)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()

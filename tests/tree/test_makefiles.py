@@ -19,7 +19,8 @@ import pytest
 from conftest import SAMPLE, Build
 
 from depgraph.parse.config import parse_config
-from depgraph.tree.load import load_tree, locate
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
 from depgraph.tree.makefiles import ObjectChange, built_objects, diff_built
 
 # sample_tree objects made by rules of their own, not listed by any directory Makefile.

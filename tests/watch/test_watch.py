@@ -15,9 +15,12 @@ from collections.abc import Iterator
 import pytest
 from conftest import Build, touch
 
-from depgraph.tree.load import load_tree, locate
+from depgraph.questions.events import Event, Ready, Update
+from depgraph.tree.layout import locate
+from depgraph.tree.load import load_tree
+from depgraph.tree.workspace import Workspace
 from depgraph.watch import session as watch_module
-from depgraph.watch.session import Changes, Event, Ready, Update, watch
+from depgraph.watch.session import Changes, watch
 
 TIMEOUT = 20.0
 
@@ -28,9 +31,9 @@ class Watching:
     def __init__(self, build: Build, **options: float) -> None:
         self.events: queue.Queue[Event] = queue.Queue()
         self.stop = threading.Event()
-        layout = locate(str(build.obj), {}, "/")
+        workspace = Workspace(locate(str(build.obj), {}, "/"))
         self.thread = threading.Thread(
-            target=watch, args=(layout, self.events.put, self.stop), kwargs=options
+            target=watch, args=(workspace, self.events.put, self.stop), kwargs=options
         )
         self.thread.start()
         self.ready = self.next()
