@@ -14,6 +14,7 @@ from depgraph.tree.workspace import Look, Workspace
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_UNCERTAIN = 3  # an answer with parts depgraph could not evaluate (listed in it)
 
 
 class UsageError(DepgraphError):

@@ -8,7 +8,14 @@ import sys
 from typing import TYPE_CHECKING
 
 from depgraph.cli import drawing
-from depgraph.cli.common import EXIT_OK, UsageError, add_tree_options, look, note_line
+from depgraph.cli.common import (
+    EXIT_OK,
+    EXIT_UNCERTAIN,
+    UsageError,
+    add_tree_options,
+    look,
+    note_line,
+)
 from depgraph.questions.why import Answer, Change, resolve_change, why_rebuild
 from depgraph.render.json import render_json
 from depgraph.render.text import render_text
@@ -17,6 +24,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from depgraph.questions.configchange import ConfigAnswer
+    from depgraph.tree.workspace import Look, Workspace
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -49,6 +57,31 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="a whole new .config (its pending edit: BUILD_DIR/.config); resolved, like "
         "CONFIG_FOO=VALUE changes, by the tree's own scripts/kconfig/conf",
     )
+    parser.add_argument(
+        "--patch",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a unified diff (git diff, git format-patch, quilt) to answer for before it is "
+        "applied; repeat for a series, applied in order; - reads standard input. Nothing "
+        "is written into the trees",
+    )
+    parser.add_argument(
+        "-p",
+        dest="strip",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --patch: strip N leading components from the patch's file names "
+        "(default 1, as git writes them)",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="REV",
+        help="for a source tree that is a git work tree: REV is what the last build was "
+        "made of and the work tree (committed or not) what the next make sees; or A..B: the "
+        "changes from A to B applied to the tree as it is (a pull)",
+    )
     parser.add_argument("changes", nargs="*", metavar="CHANGE")
     parser.set_defaults(run=run)
 
@@ -58,8 +91,10 @@ def run(args: argparse.Namespace, cwd: str) -> int:
     if args.graph:  # bad picture options fail before the tree is read
         drawing.output_format(args.graph, None)
         options = drawing.Shaping.from_args(args)
-    if not args.changes and not args.config:
-        raise UsageError("give a CHANGE or --config FILE")
+    if not args.changes and not args.config and not args.patch and not args.since:
+        raise UsageError("give a CHANGE, --config FILE, --patch FILE or --since REV")
+    if args.strip < 0:
+        raise UsageError("-p must be 0 or more")
     workspace, seen = look(args, cwd)
     tree, reader = seen.tree, seen.reader
     changes: list[Change] = []
@@ -76,6 +111,8 @@ def run(args: argparse.Namespace, cwd: str) -> int:
         else:
             ident = reader.ident(raw, cwd)
             changes.append(resolve_change(tree, ident, reader.exists(ident)))
+    if args.patch or args.since:
+        return _predict(args, cwd, workspace, seen, changes, assignments)
     config: ConfigAnswer | None = None
     if assignments or args.config:
         from depgraph.questions.configchange import config_change
@@ -105,6 +142,52 @@ def run(args: argparse.Namespace, cwd: str) -> int:
     else:
         sys.stdout.write(render_text(answer, limit=None if args.all else 8, config=config))
     return EXIT_OK
+
+
+def _predict(
+    args: argparse.Namespace,
+    cwd: str,
+    workspace: Workspace,
+    seen: Look,
+    changes: list[Change],
+    assignments: dict[str, str],
+) -> int:
+    """``--patch`` and ``--since``: the edits described, answered before they are made."""
+    from depgraph.questions.nextmake import predict
+    from depgraph.render.prediction import render_prediction_json, render_prediction_text
+    from depgraph.tree.edits import from_git, from_patches, read_patch
+
+    tree, reader, fs = seen.tree, seen.reader, workspace.fs
+    root = workspace.layout.scan if workspace.layout.kind == "M=" else tree.srctree
+    if args.since and args.patch:
+        raise UsageError("--since and --patch describe the edits two ways; give one")
+    if args.since:
+        edits = from_git(fs, tree.srctree, args.since)
+    else:
+        stdin = sys.stdin.read() if "-" in args.patch else None
+        texts = [read_patch(os.path.join(cwd, p) if p != "-" else p, fs, stdin)
+                 for p in args.patch]  # fmt: skip
+        edits = from_patches(fs, root, texts, strip=args.strip)
+    new_config = None
+    if args.config:
+        new_config = workspace.read_input(os.path.join(cwd, args.config), args.config)
+    prediction = predict(
+        tree,
+        reader,
+        edits=edits,
+        assignments=assignments if assignments or new_config is not None else None,
+        config_text=new_config,
+        changes=changes,
+        fs=fs,
+    )
+    note_line(reader.save())
+    for diagnostic in edits.unreadable:
+        print(f"depgraph: {diagnostic}", file=sys.stderr)
+    if args.json:
+        sys.stdout.write(render_prediction_json(prediction))
+    else:
+        sys.stdout.write(render_prediction_text(prediction, limit=None if args.all else 8))
+    return EXIT_UNCERTAIN if prediction.unknown or edits.unreadable else EXIT_OK
 
 
 def _draw(

@@ -64,3 +64,41 @@ def stamp_files(symbol: str) -> tuple[str, str]:
     v5.13 ``include/config/FOO_BAR``, before it ``include/config/foo/bar.h``."""
     name = symbol.removeprefix("CONFIG_")
     return f"include/config/{name}", f"include/config/{name.lower().replace('_', '/')}.h"
+
+# The switches of scripts/Makefile.lib (and Makefile.build, for objtool) that add or
+# leave out flags of a compile only when their feature is configured, with that feature:
+#   ifeq ($(CONFIG_KASAN),y) … $(KASAN_SANITIZE_$(target-stem).o)$(KASAN_SANITIZE) …
+#   ifdef CONFIG_OBJTOOL ... OBJECT_FILES_NON_STANDARD_$(target-stem).o (scripts/Makefile.build)
+KNOB_FEATURES: dict[str, str] = {
+    "GCOV_PROFILE": "CONFIG_GCOV_KERNEL",
+    "KASAN_SANITIZE": "CONFIG_KASAN",
+    "KMSAN_SANITIZE": "CONFIG_KMSAN",
+    "KMSAN_ENABLE_CHECKS": "CONFIG_KMSAN",
+    "UBSAN_SANITIZE": "CONFIG_UBSAN",
+    "UBSAN_SIGNED_WRAP": "CONFIG_UBSAN",
+    "KCOV_INSTRUMENT": "CONFIG_KCOV",
+    "KCSAN_SANITIZE": "CONFIG_KCSAN",
+    "KCSAN_INSTRUMENT_BARRIERS": "CONFIG_KCSAN",
+    "OBJECT_FILES_NON_STANDARD": "CONFIG_OBJTOOL",
+}
+
+# Generated headers whose content the configuration or the top Makefile's version decides,
+# rewritten by a filechk rule only when that content changes, so a change of them reaches
+# the users of the header (which fixdep lists) and no config stamp does:
+# * include/generated/utsrelease.h holds UTS_RELEASE, the kernel release: VERSION,
+#   PATCHLEVEL, SUBLEVEL and EXTRAVERSION of the top Makefile, then CONFIG_LOCALVERSION
+#   and, with CONFIG_LOCALVERSION_AUTO, the SCM version (scripts/setlocalversion;
+#   "include/generated/utsrelease.h: include/config/kernel.release FORCE" in Makefile).
+#   Every module's vermagic includes it, so every .ko relinks.
+# * include/generated/uapi/linux/version.h holds LINUX_VERSION_CODE: VERSION, PATCHLEVEL
+#   and SUBLEVEL only (Makefile: "filechk_version.h").
+RELEASE_HEADERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "include/generated/utsrelease.h": (
+        frozenset({"CONFIG_LOCALVERSION", "CONFIG_LOCALVERSION_AUTO"}),
+        frozenset({"VERSION", "PATCHLEVEL", "SUBLEVEL", "EXTRAVERSION"}),
+    ),
+    "include/generated/uapi/linux/version.h": (
+        frozenset(),
+        frozenset({"VERSION", "PATCHLEVEL", "SUBLEVEL"}),
+    ),
+}

@@ -269,14 +269,21 @@ class Include:
 @dataclass(frozen=True, slots=True)
 class Makefile:
     """One kbuild Makefile: its assignments and includes in file order, the names it
-    exports (``export X`` anywhere exports ``X`` for the whole run, as in make), how many
-    non-blank lines were skipped (rules, recipes, ``$(eval …)``), and its diagnostics."""
+    exports (``export X`` anywhere exports ``X`` for the whole run, as in make), the
+    non-blank lines it does not evaluate (rules, recipes, ``define`` bodies, ``$(eval …)``)
+    as ``(line, text)`` with comments and surrounding blanks stripped, and its
+    diagnostics."""
 
     path: str
     statements: tuple[Assignment | Include, ...]
     exports: frozenset[str]
-    skipped: int
+    others: tuple[tuple[int, str], ...]
     diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def skipped(self) -> int:
+        """How many lines it does not evaluate."""
+        return len(self.others)
 
     @property
     def assignments(self) -> tuple[Assignment, ...]:
@@ -454,7 +461,7 @@ class _Parser:
         self.frames: list[_Frame] = []
         self.statements: list[Assignment | Include] = []
         self.exports: set[str] = set()
-        self.skipped = 0
+        self.others: list[tuple[int, str]] = []
         self.diagnostics: list[Diagnostic] = []
 
     def error(self, line: int, message: str, text: str) -> None:
@@ -478,9 +485,11 @@ class _Parser:
                     define_depth -= 1
                 elif head == "define" or (head in _MODIFIERS and "define" in raw.split()[:3]):
                     define_depth += 1
+                if raw.strip():
+                    self.others.append((number, raw.strip()))
                 continue
             if in_rule and raw.startswith("\t"):
-                self.skipped += 1  # a recipe line: make hands it to the shell
+                self.others.append((number, raw.strip()))  # a recipe line: for the shell
                 continue
             line = _strip_comment(raw).strip()
             if not line:
@@ -491,6 +500,7 @@ class _Parser:
             head = words[0]
             if head == "define" or (head in _MODIFIERS and line.split()[1:2] == ["define"]):
                 define_depth, define_line, in_rule = 1, number, False
+                self.others.append((number, line))
                 continue
             if head == "endef":
                 self.error(number, "endef without define", line)
@@ -506,7 +516,7 @@ class _Parser:
                 continue
             if _has_top_level_colon(line):
                 in_rule = True  # a rule (or a target-specific variable): its recipe follows
-            self.skipped += 1
+            self.others.append((number, line))
         if define_depth:
             self.error(define_line, "define without endef", "define")
         for frame in self.frames:
@@ -515,7 +525,7 @@ class _Parser:
             self.path,
             tuple(self.statements),
             frozenset(self.exports),
-            self.skipped,
+            tuple(self.others),
             tuple(self.diagnostics),
         )
 
@@ -1074,6 +1084,37 @@ class Assumption:
         return f"{self.path}:{self.guard.line}: assumed: {self.guard.describe()}"
 
 
+# Per-object and per-directory switches of scripts/Makefile.lib (6.12) that add or leave
+# out compiler flags (or objtool's run, Makefile.build) when their feature is configured:
+# KASAN_SANITIZE_foo.o := n, OBJECT_FILES_NON_STANDARD := y, ...
+_KNOBS = re.compile(
+    r"^(?:GCOV_PROFILE|KASAN_SANITIZE|KMSAN_SANITIZE|KMSAN_ENABLE_CHECKS|UBSAN_SANITIZE"
+    r"|UBSAN_SIGNED_WRAP|KCOV_INSTRUMENT|KCSAN_SANITIZE|KCSAN_INSTRUMENT_BARRIERS"
+    r"|OBJECT_FILES_NON_STANDARD)(?:_(?P<target>.+))?$"
+)
+
+
+def knob(name: str) -> tuple[str, str | None] | None:
+    """``(switch, target)`` of a sanitizer or objtool switch (``KASAN_SANITIZE_foo.o`` →
+    ``("KASAN_SANITIZE", "foo.o")``; a directory-wide one has no target), else None."""
+    match = _KNOBS.match(name)
+    if match is None:
+        return None
+    target = match.group("target")
+    return name[: len(name) - len(target) - 1] if target else name, target
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """The final value of a flag variable (or a :func:`knob`): its words, with what
+    cannot be expanded written as ``⟪$(call cc-option,…)⟫`` (then ``exact`` is False), and
+    the ``(path, line)`` of each assignment that made it."""
+
+    value: str
+    exact: bool
+    where: tuple[tuple[str, int], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Built:
     """What one directory builds with a configuration (``scripts/Makefile.lib``, 6.12).
@@ -1084,7 +1125,10 @@ class Built:
     ``extra-y`` and ``always-y`` (built, linked by nobody). ``composites`` maps each
     composite ``foo.o`` of ``builtin`` or ``modules`` to its members (``foo-objs``,
     ``foo-y``, and for a module ``foo-m``). ``variables`` holds the final value of every
-    variable that expands completely, ``exported`` the names a sub-make inherits.
+    variable that expands completely, ``exported`` the names a sub-make inherits,
+    ``flags`` the flag variables and switches the Makefiles set (:class:`Flag`), ``read``
+    every name the lists and flags were made from (directly, or through the simple
+    variables they were built from).
     """
 
     builtin: tuple[Item, ...]
@@ -1097,6 +1141,8 @@ class Built:
     unresolved: tuple[Diagnostic, ...]
     variables: Mapping[str, str]
     exported: frozenset[str]
+    flags: Mapping[str, Flag] = field(default_factory=dict)
+    read: frozenset[str] = frozenset()
 
 
 def _dedupe(items: Iterable[Item]) -> tuple[Item, ...]:
@@ -1287,9 +1333,8 @@ class _Evaluation:
             found.extend(Item(w, piece.path, piece.line) for w in words if _UNRESOLVED not in w)
         return found
 
-    def assumptions(self, read: set[str]) -> tuple[Assumption, ...]:
-        """The assumed guards of the variables the lists read, directly or through
-        the simple variables they were built from."""
+    def closure(self, read: set[str]) -> set[str]:
+        """``read`` and the names the simple variables among them were built from."""
         pending = list(read)
         relevant: set[str] = set()
         while pending:
@@ -1298,11 +1343,33 @@ class _Evaluation:
                 continue
             relevant.add(name)
             pending.extend(self.deps.get(name, ()))
+        return relevant
+
+    def assumptions(self, read: set[str]) -> tuple[Assumption, ...]:
+        """The assumed guards of the variables the lists read, directly or through
+        the simple variables they were built from."""
+        relevant = self.closure(read)
         found = dict(self.always_assumed)
         for name in sorted(relevant):
             for key, assumption in self.assumed.get(name, {}).items():
                 found.setdefault(key, assumption)
         return tuple(sorted(found.values(), key=lambda a: (a.path, a.guard.line, a.guard.taken)))
+
+    def flag_values(self) -> dict[str, Flag]:
+        """Every flag variable and switch the Makefiles set (not the environment's)."""
+        out: dict[str, Flag] = {}
+        for name, var in self.env.items():
+            where = tuple((p.path, p.line) for p in var.pieces if p.path != "<environment>")
+            if not where or (classify(name)[0] is not VarKind.FLAGS and knob(name) is None):
+                continue
+            self.expander.unresolved = []
+            value = self.expander.value(var)
+            exact = not self.expander.unresolved and _UNRESOLVED not in value
+            shown = _SENTINEL.sub(
+                lambda m: f"⟪{self.expander.descriptions[int(m.group(1))]}⟫", value
+            )
+            out[name] = Flag(" ".join(shown.split()), exact, where)
+        return out
 
     def final_variables(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -1360,6 +1427,8 @@ def evaluate(
             if parts or run.items(stem + "-"):
                 composites[item.name] = _dedupe(parts)
     read = run.expander.reads | set(track)
+    flags = run.flag_values()
+    made_from = run.closure(read | run.expander.reads)
     return Built(
         builtin,
         modules,
@@ -1371,6 +1440,8 @@ def evaluate(
         tuple(run.unresolved.values()),
         run.final_variables(),
         frozenset(run.exported),
+        flags,
+        frozenset(made_from),
     )
 
 

@@ -17,18 +17,16 @@ followed through the tree.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from depgraph.kbuild.facts import VMLINUX_EXPORT_OBJECT
 from depgraph.model import BuildTree, DepgraphError, NodeKind, ReasonKind, Target
-from depgraph.parse.config import changed_values, unquote
+from depgraph.parse.config import unquote
 from depgraph.questions.why import Answer, Cascade, Change, Reason, Step
 from depgraph.tree.fs import REAL, FileSystem
-from depgraph.tree.sources import SourceReader, config_pending
-from depgraph.tree.workspace import read_input
+from depgraph.tree.sources import SourceReader
 
 if TYPE_CHECKING:  # the readers are imported by the functions that use them: a
     # why-rebuild about a file, or a status without a pending edit, does not pay for them
@@ -89,23 +87,6 @@ def refused_requests(
     return tuple(refused)
 
 
-def follow(
-    tree: BuildTree,
-    text: SourceReader,
-    changed: Mapping[str, tuple[str, str]],
-    seed: Callable[[Cascade], None] | None = None,
-) -> Answer:
-    """What make redoes when syncconfig touches the stamps of ``changed``: every target
-    that lists one, and the link steps that follow. ``seed`` may add targets redone
-    for other reasons (new objects, changed command lines) before the cascade runs."""
-    cascade = Cascade(tree, text)
-    if seed is not None:  # first: what it retires is not redone by the symbols either
-        seed(cascade)
-    for symbol in changed:
-        cascade.reach(symbol, True)
-    return cascade.answer(tuple(Change(symbol) for symbol in changed))
-
-
 def config_change(
     tree: BuildTree,
     srctree: str,
@@ -118,64 +99,22 @@ def config_change(
 ) -> ConfigAnswer:
     """What make redoes after ``assignments`` to the tree's ``.config`` (or after its
     ``.config`` is replaced by ``config_text``), expanded by the tree's own Kconfig, and
-    after the changes to ``files`` (or symbols taken as changed) if any."""
-    from depgraph.tree.conf import recorded_env, resolve
-    from depgraph.tree.kconfig import choice_assignments, read_kconfig
-    from depgraph.tree.makefiles import (
-        built_objects,
-        diff_built,
-        exports_symbols,
-        read_makefiles,
+    after the changes to ``files`` (or symbols taken as changed) if any: the
+    configuration part of :func:`depgraph.questions.nextmake.predict`."""
+    from depgraph.questions.nextmake import predict
+
+    if srctree != tree.srctree:
+        raise DepgraphError(f"{srctree}: not the source tree of {tree.objtree}")
+    prediction = predict(
+        tree,
+        text,
+        assignments=dict(assignments or {}),
+        config_text=config_text,
+        changes=files,
+        fs=fs,
     )
-
-    objtree = tree.objtree
-    env = recorded_env(objtree, fs)
-    kconfig = read_kconfig(srctree, "Kconfig", {**env, "srctree": srctree}, fs=fs)
-    requested = dict(assignments or {})
-    notes: list[str] = []
-    if config_text is None:
-        config_text = read_input(fs, os.path.join(objtree, ".config"))
-        if config_pending(objtree, fs):
-            notes.append(
-                ".config was edited since the last build; its edits are part of this answer"
-            )
-    # =y on a member of a choice sets the other members to n, as menuconfig does.
-    expanded = dict(requested)
-    for symbol, value in requested.items():
-        for member, set_to in choice_assignments(kconfig, symbol, value).items():
-            expanded.setdefault(member, set_to)
-    resolved = resolve(objtree, srctree, config_text, expanded, fs)
-    changed = changed_values(tree.auto_conf, resolved.values)
-    refused = refused_requests(requested, resolved.values, kconfig)
-
-    srcarch = env.get("SRCARCH")
-    now = built_objects(srctree, tree.auto_conf, srcarch=srcarch, fs=fs)
-    then = built_objects(srctree, resolved.values, srcarch=srcarch, fs=fs)
-    built = diff_built(now, then)
-    directories = {
-        (d.path, d.makefile) for d in (*now.directories.values(), *then.directories.values())
-    }
-    makefiles = read_makefiles(srctree, srcarch, sorted(directories), fs)
-
-    def also(cascade: Cascade) -> None:
-        for change in files:
-            cascade.reach(change.ident, change.is_symbol)
-        notes.extend(
-            seed_objects(
-                cascade,
-                built,
-                changed,
-                sorted(set(then.directories) - set(now.directories)),
-                sorted(set(now.directories) - set(then.directories)),
-                lambda obj: exports_symbols(srctree, obj, fs),
-            )
-        )
-        seed_flags(cascade, makefiles, changed, tree.auto_conf, resolved.values)
-
-    answer = follow(tree, text, changed, also)
-    if files:
-        answer = replace(answer, changes=(*files, *answer.changes))
-    return ConfigAnswer(changed, refused, resolved.program, answer, (*notes, *answer.notes))
+    assert prediction.config is not None  # assignments were given: the configuration runs
+    return prediction.config
 
 
 def seed_objects(

@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from depgraph.model import Diagnostic, Severity
 from depgraph.parse.makefile import Assumption, Built, Item, Makefile, evaluate, parse_makefile
@@ -83,6 +83,8 @@ class BuiltObjects:
     ``modules`` each module (``fs/autofs/autofs4.ko``) to the ``obj-m`` entry that makes
     it. ``assumed`` lists the conditionals that could not be decided and were taken as
     true; ``diagnostics`` what could not be expanded or read (never guessed).
+    ``evaluations`` keeps each directory's evaluated Makefile (its flag variables), and
+    ``makefiles`` each Makefile read (included ones too) as parsed.
     """
 
     objects: Mapping[str, BuiltObject]
@@ -90,6 +92,8 @@ class BuiltObjects:
     directories: Mapping[str, Directory]
     assumed: tuple[Assumption, ...]
     diagnostics: tuple[Diagnostic, ...]
+    evaluations: Mapping[str, Built] = field(default_factory=dict)
+    makefiles: Mapping[str, Makefile | None] = field(default_factory=dict)
 
     def builtin(self) -> frozenset[str]:
         return frozenset(p for p, o in self.objects.items() if o.kind == "y")
@@ -251,6 +255,8 @@ def built_objects(
         walk.directories,
         tuple(dict.fromkeys(walk.assumed)),
         tuple(dict.fromkeys([*reader.diagnostics, *walk.diagnostics])),
+        walk.evaluations,
+        reader.cache,
     )
 
 
@@ -261,6 +267,7 @@ class _Walk:
         self.objects: dict[str, BuiltObject] = {}
         self.modules: dict[str, BuiltObject] = {}
         self.directories: dict[str, Directory] = {}
+        self.evaluations: dict[str, Built] = {}
         self.assumed: list[Assumption] = []
         self.diagnostics: list[Diagnostic] = []
 
@@ -295,6 +302,7 @@ class _Walk:
         src = inherited["srctree"] if directory == "." else f"{inherited['srctree']}/{directory}"
         variables = {**inherited, "obj": directory, "src": src}
         built = evaluate(parsed, self.values, variables=variables, include=self.reader.read)
+        self.evaluations[directory] = built
         self.assumed.extend(built.assumed)
         self.diagnostics.extend(built.unresolved)
         self.collect(directory, built, builtin)
@@ -356,28 +364,6 @@ def diff_built(old: BuiltObjects, new: BuiltObjects) -> BuiltDiff:
         tuple(modules_added),
         tuple(modules_removed),
     )
-
-
-def read_makefiles(
-    srctree: str,
-    srcarch: str | None,
-    directories: Sequence[tuple[str, str]],
-    fs: FileSystem = REAL,
-) -> list[tuple[str, str, Makefile]]:
-    """The parsed Makefiles whose flags matter: the top and arch ones (every object), then
-    each (directory, Makefile) kbuild descends into."""
-    wanted = [("", "Makefile")]
-    if srcarch:
-        wanted.append(("", f"arch/{srcarch}/Makefile"))
-    wanted.extend(directories)
-    parsed = []
-    for directory, path in wanted:
-        try:
-            text = fs.read_bytes(os.path.join(srctree, path)).decode("utf-8", errors="replace")
-        except OSError:
-            continue
-        parsed.append((directory, path, parse_makefile(text, path)))
-    return parsed
 
 
 def exports_symbols(srctree: str, obj: str, fs: FileSystem = REAL) -> bool:

@@ -124,7 +124,18 @@ obj-y += b.o
         ("b.o", 9),
         ("tab_after_assignment.o", 10),
     ]
-    assert parsed.skipped == 4  # the rule, its two recipe lines, the target-specific line
+    # The rule, its two recipe lines, the define and its body, the target-specific line:
+    # kept with their lines, so that an edit of one can be told apart from the rest.
+    assert parsed.others == (
+        (2, "$(obj)/gen.h: $(src)/gen.sh FORCE"),
+        (3, "obj-y += recipe.o"),
+        (4, "$(call if_changed,gen)"),
+        (5, "define filechk_x"),
+        (6, "obj-y += in_define.o"),
+        (7, "endef"),
+        (8, "$(obj)/a.o: CFLAGS_a.o += -DX"),
+    )
+    assert parsed.skipped == 7
 
 
 def test_guards_of_every_form():
