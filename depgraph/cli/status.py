@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from depgraph.cli.common import EXIT_OK, add_tree_options, look, note_line
+from depgraph.cli.common import EXIT_OK, EXIT_UNCERTAIN, add_tree_options, look, note_line
 from depgraph.questions.status import status_of
 from depgraph.render.status import render_status_json, render_status_text
 
@@ -30,11 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, cwd: str) -> int:
-    _, seen = look(args, cwd, pending=True)
-    status = status_of(seen)
+    workspace, seen = look(args, cwd, pending=True)
+    status = status_of(seen, workspace.fs)
     note_line(seen.reader.save())
     if args.json:
         sys.stdout.write(render_status_json(status))
     else:
         sys.stdout.write(render_status_text(status, limit=None if args.all else 40))
-    return EXIT_OK
+    return EXIT_UNCERTAIN if status.unknown else EXIT_OK

@@ -89,6 +89,24 @@ def parse_kconfig_env(text: str) -> dict[str, str]:
     return found
 
 
+def parse_kconfig_deps(text: str) -> tuple[str, ...]:
+    """The Kconfig files the last syncconfig read, from ``include/config/auto.conf.cmd``
+    (``deps_config := \\`` then one srctree-relative path a line): an edit of one makes
+    the next make run syncconfig again."""
+    found: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        if not inside:
+            inside = line.replace(" ", "").startswith("deps_config:=")
+            continue
+        word = line.strip().removesuffix("\\").strip()
+        if word:
+            found.append(word)
+        if not line.rstrip().endswith("\\"):
+            break
+    return tuple(found)
+
+
 def apply_assignments(text: str, assignments: dict[str, str]) -> str:
     """``.config`` text with each ``CONFIG_FOO`` set to its new value (``n`` written as
     ``# CONFIG_FOO is not set``): its line replaced, or appended when it has none. Values

@@ -179,7 +179,7 @@ _SOURCE_VARIABLES = {
 }  # fmt: skip
 
 
-def _inputs(
+def inputs_of(
     objects: BuiltObjects, values: Mapping[str, str], name: str, source: str
 ) -> tuple[_Input, ...] | None:
     """The inputs of the command of object ``name`` (objtree-relative, compiled from
@@ -230,12 +230,12 @@ def seed_commands(
     module is the membership change's (``switched``). Returns what could not be told."""
     tree = cascade.tree
     unknowns: list[Unknown] = []
-    for name, target in _kernel_objects(tree):
+    for name, target in kernel_objects(tree):
         listed = name.endswith(".lds") or (name in old.objects and name in new.objects)
         if not listed:
             continue  # not built from a directory's lists, or no longer (membership)
-        before = _inputs(old, values[0], name, target.source or "")
-        after = _inputs(new, values[1], name, target.source or "")
+        before = inputs_of(old, values[0], name, target.source or "")
+        after = inputs_of(new, values[1], name, target.source or "")
         if before is None or after is None or before == after:
             continue
         difference = _difference(before, after, target, tree)
@@ -339,7 +339,7 @@ def _assignment_at(side: BuiltObjects, path: str, line: int) -> Assignment | Non
     return None
 
 
-def _kernel_objects(tree: BuildTree) -> Iterator[tuple[str, Target]]:
+def kernel_objects(tree: BuildTree) -> Iterator[tuple[str, Target]]:
     """Live targets kbuild compiles for the kernel (``-D__KERNEL__``; host programs take
     other flags), in name order."""
     for name in sorted(tree.targets):

@@ -91,19 +91,49 @@ def _is_makefile(rel: str) -> bool:
     return base in ("Makefile", "Kbuild") or base.startswith(("Makefile.", "Kbuild."))
 
 
-def predict(
+@dataclass
+class Plan:
+    """What the edits do, worked out before any cascade runs: the symbols whose value
+    changes (and the configuration answer, without its targets), how to seed a cascade
+    with what the edits make make redo (:meth:`seed`; the changed symbols' users are left
+    to the caller: their stamps), and what the answer needs afterwards."""
+
+    tree: BuildTree
+    changes: tuple[Change, ...]
+    symbols: dict[str, tuple[str, str]]
+    config: ConfigAnswer | None
+    notes: list[str]
+    unknown: list[Unknown]
+    seeds: list[Callable[[Cascade], None]]
+    edits: EditSet | None
+    changed: Mapping[str, EditKind]
+    rel: Mapping[str, str]
+    kconfigs: list[str]
+    release: list[str]
+    new: BuiltObjects | None
+    new_values: Mapping[str, str]
+    srcarch: str | None
+
+    def seed(self, cascade: Cascade) -> None:
+        """Redo in ``cascade`` what the edits make make redo (not the symbols' users)."""
+        for step in self.seeds:
+            step(cascade)
+
+
+def plan(
     tree: BuildTree,
-    reader: SourceReader,
     *,
     edits: EditSet | None = None,
     assignments: Mapping[str, str] | None = None,
     config_text: str | None = None,
     changes: Sequence[Change] = (),
     fs: FileSystem = REAL,
-) -> Prediction:
-    """What make redoes after ``edits`` (a patch series, a git range), ``assignments`` to
+    values: Mapping[str, str] | None = None,
+) -> Plan:
+    """Work out what ``edits`` (a patch series, a git range), ``assignments`` to
     ``.config`` (or ``config_text`` replacing it), and ``changes`` (files or symbols taken
-    as changed); see the module docstring."""
+    as changed) do; see the module docstring. ``values`` is the configuration the next
+    syncconfig writes when it is known already (a pending edit, resolved)."""
     from depgraph.tree.conf import recorded_env, resolve
     from depgraph.tree.kconfig import choice_assignments, read_kconfig
 
@@ -126,7 +156,10 @@ def predict(
     new_values: Mapping[str, str] = tree.auto_conf
     symbols: dict[str, tuple[str, str]] = {}
     requested = dict(assignments or {})
-    if kconfigs or assignments is not None or config_text is not None:
+    if values is not None:
+        new_values = values
+        symbols = changed_values(tree.auto_conf, new_values)
+    elif kconfigs or assignments is not None or config_text is not None:
         kconfig = read_kconfig(srctree, "Kconfig", {**env, "srctree": srctree}, fs=after)
         if config_text is None:
             config_text = read_input(fs, os.path.join(objtree, ".config"))
@@ -194,28 +227,76 @@ def predict(
         for header in release:
             cascade.reach(header)
 
-    cascade = Cascade(tree, reader)
-    seed(cascade)  # first: what it retires is not redone by the symbols either
-    for symbol in symbols:
-        cascade.reach(symbol, True)
     edited = tuple(Change(norm.from_absolute(p)) for p in changed)
-    answer = cascade.answer((*changes, *edited, *(Change(s) for s in symbols)))
-    all_notes = (*notes, *answer.notes)
+    return Plan(
+        tree,
+        (*changes, *edited, *(Change(s) for s in symbols)),
+        symbols,
+        config,
+        notes,
+        unknown,
+        [seed],
+        edits,
+        changed,
+        rel,
+        kconfigs,
+        release,
+        new,
+        new_values,
+        srcarch,
+    )
+
+
+def predict(
+    tree: BuildTree,
+    reader: SourceReader,
+    *,
+    edits: EditSet | None = None,
+    assignments: Mapping[str, str] | None = None,
+    config_text: str | None = None,
+    changes: Sequence[Change] = (),
+    fs: FileSystem = REAL,
+) -> Prediction:
+    """What make redoes after the edits :func:`plan` works out, and why."""
+    worked = plan(
+        tree, edits=edits, assignments=assignments, config_text=config_text,
+        changes=changes, fs=fs,
+    )  # fmt: skip
+    cascade = Cascade(tree, reader)
+    worked.seed(cascade)  # first: what it retires is not redone by the symbols either
+    for symbol in worked.symbols:
+        cascade.reach(symbol, True)
+    return conclude(worked, cascade.answer(worked.changes), fs)
+
+
+def conclude(worked: Plan, answer: Answer, fs: FileSystem = REAL) -> Prediction:
+    """The prediction of a plan, once its cascade has given ``answer``."""
+    tree = worked.tree
+    norm = PathNormaliser(tree.objtree, tree.srctree)
+    edits = worked.edits
+    after = edits.after if edits is not None else fs
+    all_notes = (*worked.notes, *answer.notes)
+    config = worked.config
     if config is not None:
         config = replace(config, answer=answer, notes=all_notes)
-    unused = _unused(tree, norm, others, changed, answer, new, new_values, after, srcarch)
+    rel, changed = worked.rel, worked.changed
+    others = [p for p in changed if p not in worked.kconfigs and not _is_makefile(rel[p])]
+    unused = _unused(
+        tree, norm, others, changed, answer, worked.new, worked.new_values, after, worked.srcarch
+    )
+    by_file = _by_file(
+        answer,
+        {norm.from_absolute(p): rel[p] for p in changed},
+        worked.symbols,
+        [rel[p] for p in worked.kconfigs],
+        worked.release,
+    )
     return Prediction(
         replace(answer, notes=all_notes),
         config,
         edits.edits if edits is not None else (),
-        _by_file(
-            answer,
-            {norm.from_absolute(p): rel[p] for p in changed},
-            symbols,
-            kconfigs and [rel[p] for p in kconfigs],
-            release,
-        ),  # fmt: skip
-        tuple(unknown),
+        by_file,
+        tuple(worked.unknown),
         unused,
         edits.description if edits is not None else "",
     )

@@ -27,13 +27,17 @@ set in a Makefile edit), and objects a ``.config`` edit adds or drops (the Makef
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from depgraph.kbuild.facts import LINKED_BY_SCRIPT
 from depgraph.model import BuildTree, NodeKind, ReasonKind
 from depgraph.parse.config import changed_values
+from depgraph.questions.makechange import Unknown
+from depgraph.questions.nextmake import plan
+from depgraph.questions.pending import edited_makefiles, pending_seeds
 from depgraph.questions.why import Cascade, Reason
+from depgraph.tree.fs import REAL, FileSystem
 from depgraph.tree.index import StampSeq
 from depgraph.tree.sources import FileTimes, SourceReader
 from depgraph.tree.workspace import Look
@@ -56,12 +60,15 @@ class StaleTarget:
 
 @dataclass(frozen=True, slots=True)
 class Status:
-    """Every target make would redo now, in build order (compiled objects first), and the
-    symbols whose stamps syncconfig will touch first (``symbol -> (old, new)``)."""
+    """Every target make would redo now, in build order (compiled objects first), the
+    symbols whose stamps syncconfig will touch first (``symbol -> (old, new)``), notes, and
+    what could not be evaluated (then make may redo more)."""
 
     stale: tuple[StaleTarget, ...]
     config: Mapping[str, tuple[str, str]]
     notes: tuple[str, ...] = ()
+    unknown: tuple[Unknown, ...] = ()
+    kconfig_edited: tuple[str, ...] = ()  # Kconfig files newer than auto.conf
 
     @property
     def names(self) -> frozenset[str]:
@@ -73,8 +80,14 @@ def stale_now(
     times: FileTimes,
     text: SourceReader,
     pending: Mapping[str, tuple[str, str]] | None = None,
+    seeds: Sequence[Callable[[Cascade], None]] = (),
 ) -> Status:
     """Every target a ``make`` of ``tree`` would redo now, with all its reasons.
+
+    ``seeds`` add what the pending edits do besides the files' mtimes (a pending
+    configuration's or Makefile edit's new, dropped and switched objects and changed
+    command lines): their targets are redone first, and what they retire is not redone
+    for its mtimes.
 
     ``pending`` holds the symbols syncconfig is about to touch, their stamps newer than
     every target. By default, when ``.config`` is newer than ``include/config/auto.conf``
@@ -87,6 +100,8 @@ def stale_now(
         if edited[CONFIG] > edited[AUTO_CONF]:
             pending = changed_values(tree.auto_conf, tree.config)
     cascade = Cascade(tree, text)
+    for seed in seeds:
+        seed(cascade)
     targets = tree.targets
     live = [
         name for name in sorted(targets) if name not in tree.stale and name not in LINKED_BY_SCRIPT
@@ -103,6 +118,8 @@ def stale_now(
 
     missing: set[str] = set()
     for name in live:
+        if seeds and not cascade.known(name):
+            continue  # no longer built: make does not look at it
         own_time = mtime[name]
         if own_time == MISSING:
             missing.add(name)
@@ -143,7 +160,37 @@ def _symbols(stamps: StampSeq | Iterable[tuple[str, str]]) -> Iterable[str]:
     return (symbol for symbol, _ in stamps)
 
 
-def status_of(seen: Look) -> Status:
+def status_of(seen: Look, fs: FileSystem = REAL) -> Status:
     """The status of one look at the tree (:meth:`depgraph.tree.workspace.Workspace.look`):
-    what ``depgraph status`` prints and watch mode compares."""
-    return stale_now(seen.tree, seen.times, seen.reader, seen.pending.changed)
+    what ``depgraph status`` prints and watch mode compares. A pending configuration is
+    followed through the Makefiles as ``why-rebuild --config`` follows it
+    (:func:`depgraph.questions.nextmake.plan`), and Makefiles edited since the targets
+    they govern were built are evaluated (:mod:`depgraph.questions.pending`)."""
+    from depgraph.tree.conf import recorded_env
+
+    tree = seen.tree
+    seeds: list[Callable[[Cascade], None]] = []
+    notes: list[list[str]] = []  # filled as the seeds run
+    unknown: list[list[Unknown]] = []
+    values = seen.pending.values if seen.pending.values is not None else tree.auto_conf
+    if seen.pending.values is not None:
+        worked = plan(tree, values=seen.pending.values, fs=fs)
+        seeds.append(worked.seed)
+        notes.append(worked.notes)
+        unknown.append(worked.unknown)
+    live = [name for name in tree.targets if name not in tree.stale]
+    mtimes = seen.times.mtimes(live)
+    edited = edited_makefiles(tree, fs, mtimes)
+    if edited:
+        srcarch = recorded_env(tree.objtree, fs).get("SRCARCH")
+        more_notes, doubts, seed = pending_seeds(tree, fs, values, srcarch, mtimes, edited)
+        seeds.append(seed)
+        notes.append(more_notes)
+        unknown.append(doubts)
+    status = stale_now(tree, seen.times, seen.reader, seen.pending.changed, seeds)
+    return replace(
+        status,
+        notes=(*(n for found in notes for n in found), *status.notes),
+        unknown=tuple(u for found in unknown for u in found),
+        kconfig_edited=seen.pending.kconfig_edited,
+    )

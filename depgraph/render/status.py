@@ -33,6 +33,10 @@ def status_to_dict(status: Status) -> dict[str, Any]:
         "config": {s: {"old": old, "new": new} for s, (old, new) in status.config.items()},
         "summary": {"stale": len(status.stale), "by_directory": dict(sorted(by_dir.items()))},
         "notes": list(status.notes),
+        "unknown": [
+            {"where": item.where, "what": item.what, "effect": item.effect}
+            for item in status.unknown
+        ],
     }
 
 
@@ -75,9 +79,22 @@ def render_status_text(status: Status, *, limit: int | None = 40) -> str:
     lines: list[str] = []
     if status.config:
         changed = ", ".join(f"{s}={new} (was {old})" for s, (old, new) in status.config.items())
-        lines.append(f".config is newer than auto.conf; syncconfig will apply: {changed}")
-    if not status.stale:
+        if status.kconfig_edited:
+            edited = ", ".join(status.kconfig_edited[:3])
+            more = f" (+{len(status.kconfig_edited) - 3})" if len(status.kconfig_edited) > 3 else ""
+            lines.append(f"Kconfig files changed since the last sync ({edited}{more}); "
+                         f"syncconfig will apply: {changed}")  # fmt: skip
+        else:
+            lines.append(f".config is newer than auto.conf; syncconfig will apply: {changed}")
+    if status.unknown:
+        lines.append(
+            f"Some of it could not be evaluated ({len(status.unknown)} place(s), listed below): "
+            "make may redo more than this."
+        )
+    if not status.stale and not status.unknown:
         lines.append("Nothing to redo: make would find every target up to date.")
+    elif not status.stale:
+        lines.append("No target is known to need redoing.")
     else:
         lines.append(f"{len(status.stale)} target(s) to redo, in build order:")
         shown = status.stale if limit is None else status.stale[:limit]
@@ -85,6 +102,9 @@ def render_status_text(status: Status, *, limit: int | None = 40) -> str:
         lines.extend("  " + stale_line(item, width) for item in shown)
         if len(status.stale) > len(shown):
             lines.append(f"  … and {len(status.stale) - len(shown)} more (--all lists every one)")
+    if status.unknown:
+        lines.append("Could not be evaluated:")
+        lines.extend(f"  {item}" for item in status.unknown)
     for note in status.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from depgraph.kbuild.paths import PathNormaliser
 from depgraph.model import BuildTree, DepgraphError, Diagnostic
-from depgraph.parse.config import changed_values
+from depgraph.parse.config import changed_values, parse_kconfig_deps
 from depgraph.tree.fs import REAL, FileSystem
 from depgraph.tree.layout import Layout, locate
 from depgraph.tree.load import load_tree
@@ -30,10 +30,14 @@ CONFIG, AUTO_CONF = ".config", "include/config/auto.conf"  # objtree ids
 @dataclass(frozen=True, slots=True)
 class PendingConfig:
     """The symbols syncconfig will change at the next make (``symbol -> (old, new)``),
-    and a note when they could not be resolved as Kconfig would."""
+    a note when they could not be resolved as Kconfig would, the whole configuration it
+    will write (``values``; None when no sync is pending, or it could not be resolved),
+    and the Kconfig files edited since the last sync."""
 
     changed: Mapping[str, tuple[str, str]]
     note: str | None = None
+    values: Mapping[str, str] | None = None
+    kconfig_edited: tuple[str, ...] = ()
 
 
 NO_PENDING = PendingConfig({})
@@ -69,7 +73,7 @@ class Workspace:
         self.layout = layout
         self.cache_dir = cache_dir
         self.fs = fs
-        self._pending_key: tuple[int, int] | None = None
+        self._pending_key: tuple[int, int, int] | None = None
         self._pending = NO_PENDING
 
     @classmethod
@@ -104,22 +108,34 @@ class Workspace:
         return Look(tree, self.reader(), times, found)
 
     def pending_config(self, tree: BuildTree, times: FileTimes | None = None) -> PendingConfig:
-        """The symbols syncconfig will change at the next make, when ``.config`` is newer
-        than ``include/config/auto.conf`` (else none): ``.config`` resolved by the tree's
-        own Kconfig program, compared with ``auto.conf``; if that program cannot run, the
-        values as written, and a note saying so. The program runs once per edit of either
-        file, however often this is asked."""
-        stamps = (times or self.times()).mtimes([CONFIG, AUTO_CONF])
-        key = (stamps[CONFIG], stamps[AUTO_CONF])
+        """The symbols syncconfig will change at the next make, when it will run: when
+        ``.config``, or a Kconfig file the last sync read (``auto.conf.cmd``), is newer
+        than ``include/config/auto.conf`` (else none). ``.config`` is resolved by the
+        tree's own Kconfig program and compared with ``auto.conf``; if that program cannot
+        run, the values as written are, and a note says so. The program runs once per edit
+        of those files, however often this is asked."""
+        times = times or self.times()
+        stamps = times.mtimes([CONFIG, AUTO_CONF])
+        kconfigs = self._kconfig_times()
+        newest = max(kconfigs.values(), default=-1)
+        key = (stamps[CONFIG], stamps[AUTO_CONF], newest)
         if key == self._pending_key:
             return self._pending
         self._pending_key = key
         self._pending = NO_PENDING
-        if key[0] > key[1]:
-            self._pending = self._resolve_pending(tree)
+        edited = tuple(sorted(k for k, when in kconfigs.items() if when > stamps[AUTO_CONF]))
+        if stamps[CONFIG] > stamps[AUTO_CONF] or edited:
+            self._pending = self._resolve_pending(tree, edited)
         return self._pending
 
-    def _resolve_pending(self, tree: BuildTree) -> PendingConfig:
+    def _kconfig_times(self) -> dict[str, int]:
+        """The mtimes of the Kconfig files the last syncconfig read."""
+        objtree, srctree = self.layout.objtree, self.layout.srctree
+        text = self.fs.text_or_none(os.path.join(objtree, "include/config/auto.conf.cmd"))
+        deps = parse_kconfig_deps(text) if text is not None else ()
+        return {name: self.fs.mtime(os.path.join(srctree, name)) for name in deps}
+
+    def _resolve_pending(self, tree: BuildTree, edited: tuple[str, ...]) -> PendingConfig:
         from depgraph.tree.conf import resolve  # a tree without a pending edit never pays
 
         objtree = tree.objtree
@@ -128,8 +144,10 @@ class Workspace:
             resolved = resolve(objtree, self.layout.srctree, config, fs=self.fs)
         except DepgraphError as exc:
             note = f"{exc}; .config compared with auto.conf as written"
-            return PendingConfig(changed_values(tree.auto_conf, tree.config), note)
-        return PendingConfig(changed_values(tree.auto_conf, resolved.values))
+            changed = changed_values(tree.auto_conf, tree.config)
+            return PendingConfig(changed, note, kconfig_edited=edited)
+        changed = changed_values(tree.auto_conf, resolved.values)
+        return PendingConfig(changed, None, resolved.values, edited)
 
     def config_pending(self) -> bool:
         """Whether ``.config`` is newer than ``auto.conf`` (the next make syncs first)."""

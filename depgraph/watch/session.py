@@ -85,7 +85,7 @@ class Session:
         and the notes and diagnostics not told before."""
         seen = self.workspace.look(pending=True)
         self.tree = seen.tree
-        status = status_of(seen)
+        status = status_of(seen, self.workspace.fs)
         times = seen.times
         gone = [item.target for item in self.status.stale] if self.status else []
         stale, clean = compare(self.status, status, self._stale_times, times.mtimes(gone))

@@ -1,0 +1,253 @@
+"""Makefile edits pending in a tree: what the next make does because a kbuild Makefile
+changed after the targets it governs were built (``depgraph status``).
+
+make reads every Makefile on every run, so an edited Makefile reaches targets in two ways
+(``shared/kbuild-notes.md``, rules 3 and 4):
+
+* **Membership.** The directories' lists are evaluated as they are now
+  (:func:`depgraph.tree.makefiles.built_objects`) and compared with what the tree built:
+  an object listed now with no target is made ("target missing") and its archive relinks;
+  a live object no longer listed leaves its archive, which relinks; a module likewise.
+* **Command lines.** ``if_changed`` compares the command it computes now with
+  ``savedcmd_``. The part of a compile command a directory's Makefiles decide (the
+  inputs :mod:`depgraph.questions.makechange` compares: ``subdir-ccflags-y`` of the
+  directories above, ``ccflags-y``, ``CFLAGS_foo.o``, …) is computed from the Makefiles
+  as they are now; the rest of the command (``KBUILD_CFLAGS`` of the top Makefile, which
+  no Makefile of a directory decides) is the same in every object of the tree, and is
+  learnt from objects whose Makefiles did not change since they were built. An object
+  whose saved command holds other words than those two parts has a command that changes.
+
+Only Makefiles newer than a target they govern are looked at. What cannot be told (a
+flag value that cannot be expanded, a directory that sets its own ``KBUILD_CFLAGS`` from
+one that cannot be expanded, a rule or recipe, kbuild's own Makefiles) is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from depgraph.kbuild.paths import PathNormaliser
+from depgraph.model import BuildTree, ReasonKind, Target
+from depgraph.questions.configchange import seed_objects
+from depgraph.questions.makechange import Unknown, inputs_of, kernel_objects
+from depgraph.questions.why import Cascade, Reason
+from depgraph.tree.fs import FileSystem
+from depgraph.tree.makefiles import BuiltDiff, BuiltObjects, ObjectChange, built_objects
+
+_REFERENCES = 40  # objects whose commands teach the part no directory's Makefile decides
+_ANCHORS = ("-DKBUILD_MODFILE=", "-DKBUILD_BASENAME=", "-DMODULE")
+
+
+def kbuild_makefile(fs: FileSystem, srctree: str, directory: str) -> str | None:
+    """``$(or $(wildcard $(src)/Kbuild),$(src)/Makefile)`` (scripts/Kbuild.include)."""
+    for name in ("Kbuild", "Makefile"):
+        rel = posixpath.normpath(posixpath.join(directory, name))
+        if fs.is_file(os.path.join(srctree, rel)):
+            return rel
+    return None
+
+
+def _chain(directory: str) -> list[str]:
+    """The directory and every directory above it, the top (``.``) first."""
+    if directory in ("", "."):
+        return ["."]
+    parts = directory.split("/")
+    return [".", *("/".join(parts[: i + 1]) for i in range(len(parts)))]
+
+
+def edited_makefiles(
+    tree: BuildTree, fs: FileSystem, mtimes: Mapping[str, int]
+) -> dict[str, int]:
+    """The kbuild Makefiles (srctree-relative) that are newer than a live target of the
+    directory they govern (their own, or one below them), with their mtimes."""
+    oldest: dict[str, int] = {}
+    for name in tree.targets:
+        if name in tree.stale or name.startswith("/"):
+            continue
+        when = mtimes.get(name, -1)
+        if when < 0:
+            continue
+        directory = posixpath.dirname(name) or "."
+        for above in _chain(directory):
+            if when < oldest.get(above, when + 1):
+                oldest[above] = when
+    found: dict[str, int] = {}
+    for directory, when in oldest.items():
+        makefile = kbuild_makefile(fs, tree.srctree, directory)
+        if makefile is None:
+            continue
+        edited = fs.mtime(os.path.join(tree.srctree, makefile))
+        if edited > when:
+            found[makefile] = edited
+    return found
+
+
+def pending_seeds(
+    tree: BuildTree,
+    fs: FileSystem,
+    values: Mapping[str, str],
+    srcarch: str | None,
+    mtimes: Mapping[str, int],
+    edited: Mapping[str, int],
+) -> tuple[list[str], list[Unknown], Callable[[Cascade], None]]:
+    """What the ``edited`` Makefiles make the next make redo: a seed for a cascade (and
+    its notes, and what could not be told)."""
+    new = built_objects(tree.srctree, values, srcarch=srcarch, fs=fs)
+    directories = {posixpath.dirname(m) or "." for m in edited}
+    unknown: list[Unknown] = []
+    notes: list[str] = []
+    diff = _membership(tree, new, directories)
+    changed, doubts = _commands(tree, new, values, directories, mtimes, edited)
+    unknown.extend(doubts)
+
+    def seed(cascade: Cascade) -> None:
+        notes.extend(seed_objects(cascade, diff, {}))
+        for name, makefile in changed:
+            cascade.redo(name, Reason(ReasonKind.COMMAND, makefile))
+
+    return notes, unknown, seed
+
+
+def _tree_kind(tree: BuildTree, name: str) -> str | None:
+    """How the last build used an object: ``y`` when a live archive takes it, ``m`` when
+    a module does (its ``.mod`` list, its ``.ko``), else None."""
+    users = [u for u in tree.users.get(name, ()) if u not in tree.stale]
+    if any(u.endswith(".a") for u in users):
+        return "y"
+    if any(u.endswith((".mod", ".ko")) for u in users):
+        return "m"
+    return None
+
+
+def _membership(tree: BuildTree, new: BuiltObjects, directories: set[str]) -> BuiltDiff:
+    """What the directories' lists build now against what the tree built."""
+    added, removed, switched = [], [], []
+    modules_added, modules_removed = [], []
+    for path, record in sorted(new.objects.items()):
+        if (posixpath.dirname(path) or ".") not in directories:
+            continue
+        live = path in tree.targets and path not in tree.stale
+        if not live:
+            added.append(ObjectChange(path, None, record.kind, record.where, record.via))
+            continue
+        before = _tree_kind(tree, path)
+        if before is not None and before != record.kind and record.via != "module":
+            switched.append(ObjectChange(path, before, record.kind, record.where, record.via))
+    for name in sorted(tree.targets):
+        directory = posixpath.dirname(name) or "."
+        if directory not in directories or name in tree.stale:
+            continue
+        target = tree.targets[name]
+        if name.endswith(".o") and target.compiled and name not in new.objects:
+            kind = _tree_kind(tree, name)
+            if kind is not None:
+                removed.append(ObjectChange(name, kind, None, f"{directory}/", "obj"))
+        if name.endswith(".ko") and name not in new.modules:
+            modules_removed.append(ObjectChange(name, "m", None, f"{directory}/"))
+    for path, record in sorted(new.modules.items()):
+        directory = posixpath.dirname(path) or "."
+        if directory in directories and (path not in tree.targets or path in tree.stale):
+            modules_added.append(ObjectChange(path, None, "m", record.where))
+    return BuiltDiff(tuple(added), tuple(removed), tuple(switched), tuple(modules_added),
+                     tuple(modules_removed))  # fmt: skip
+
+
+def _words(target: Target) -> list[str]:
+    """The words of a compile command before the first ``;`` (objtool's run follows)."""
+    return target.command.split(";", 1)[0].split()
+
+
+def _anchor(words: Sequence[str], directory: str, norm: PathNormaliser) -> int:
+    """Where the part of a compile command that Makefiles decide ends: at kbuild's
+    ``-I$(src) -I$(obj)`` of the object's directory (an out-of-tree build), else at the
+    first of the module and name flags."""
+    for i, word in enumerate(words[:-1]):
+        pair = word.startswith("-I") and words[i + 1].startswith("-I")
+        if pair and norm(word[2:]) == directory and norm(words[i + 1][2:]) == directory:
+            return i
+    for i, word in enumerate(words):
+        if word.startswith(_ANCHORS):
+            return i
+    return len(words)
+
+
+def _residual(words: Sequence[str], decided: Iterable[str], anchor: int) -> Counter[str]:
+    """The words of a command before ``anchor`` that no Makefile of its directory decides:
+    without the depfile, without the ``decided`` ones (negative counts: a decided word
+    the command lacks)."""
+    found = Counter(w for w in words[:anchor] if not w.startswith("-Wp,-MMD,"))
+    found.subtract(Counter(decided))
+    return found
+
+
+def _commands(
+    tree: BuildTree,
+    new: BuiltObjects,
+    values: Mapping[str, str],
+    directories: set[str],
+    mtimes: Mapping[str, int],
+    edited: Mapping[str, int],
+) -> tuple[list[tuple[str, str]], list[Unknown]]:
+    """The objects whose compile command changes because a Makefile changed."""
+    norm = PathNormaliser(tree.objtree, tree.srctree)
+    edited_dirs = {posixpath.dirname(m) or ".": m for m in edited}
+    by_kind: dict[str, list[tuple[str, Target, int, Counter[str], set[str]]]] = {}
+    candidates: list[tuple[str, Target, str, Counter[str], set[str], list[str]]] = []
+    unknown: list[Unknown] = []
+    for name, target in kernel_objects(tree):
+        directory = posixpath.dirname(name) or "."
+        source = target.source or ""
+        kind = "lds" if name.endswith(".lds") else "S" if source.endswith(".S") else "c"
+        inputs = inputs_of(new, values, name, source)
+        if inputs is None:
+            continue
+        words = _words(target)
+        anchor = _anchor(words, directory, norm)
+        decided: list[str] = []
+        removed: set[str] = set()
+        exact = True
+        for item in inputs:
+            if item.flag is None:
+                continue
+            exact = exact and item.flag.exact
+            if "REMOVE" in item.variable or item.variable.endswith("-remove-y"):
+                removed.update(item.flag.value.split())
+            else:
+                decided.extend(item.flag.value.split())
+        residual = _residual(words, decided, anchor)
+        above = [m for d, m in edited_dirs.items() if d in _chain(directory)]
+        touched = any(edited[m] > mtimes.get(name, -1) for m in above)
+        if not touched:
+            if exact and not removed and len(by_kind.get(kind, ())) < _REFERENCES:
+                by_kind.setdefault(kind, []).append((name, target, anchor, residual, removed))
+            continue
+        if not exact:
+            unknown.append(Unknown(above[-1], f"the flags of {name} cannot be expanded",
+                                   f"{name} may be recompiled"))  # fmt: skip
+            continue
+        candidates.append((name, target, kind, residual, removed, above))
+    changed: list[tuple[str, str]] = []
+    for name, _target, kind, residual, removed, above in candidates:
+        references = by_kind.get(kind, [])
+        usual = _usual([r[3] for r in references])
+        if usual is None:
+            unknown.append(Unknown(above[-1], f"no unchanged object like {name} to compare "
+                                   "its command with", f"{name} may be recompiled"))  # fmt: skip
+            continue
+        expected = Counter({w: n for w, n in usual.items() if w not in removed})
+        mine = Counter({w: n for w, n in residual.items() if n != 0})
+        if +mine != +expected or -mine:
+            changed.append((name, above[-1]))
+    return changed, unknown
+
+
+def _usual(residuals: Sequence[Counter[str]]) -> Counter[str] | None:
+    """The residual most reference objects share (their common global flags)."""
+    if not residuals:
+        return None
+    keyed = Counter(frozenset((+r).items()) for r in residuals)
+    best, _ = keyed.most_common(1)[0]
+    return Counter(dict(best))
