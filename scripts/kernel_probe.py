@@ -11,8 +11,10 @@ A PROBE is ``touch:PATH`` (PATH relative to the source tree, or absolute),
 ``# CONFIG_FOO is not set``, ``y`` on a choice member sets the other members ``n``; depgraph
 is asked ``why-rebuild CONFIG_FOO=VALUE``; make runs ``olddefconfig`` first),
 ``configfile:PATH`` (PATH replaces .config; depgraph is asked ``why-rebuild --config
-PATH``), or ``noop:`` (change nothing: shows what a no-op make rewrites anyway; depgraph is
-not asked and the prediction is empty).
+PATH``), ``patch:PATH`` (a unified diff, -p1, applied to the source tree with GNU
+``patch`` after depgraph is asked ``why-rebuild --patch PATH``, and reverted with
+``patch -R`` afterwards, the tree then rebuilt), or ``noop:`` (change nothing: shows what
+a no-op make rewrites anyway; depgraph is not asked and the prediction is empty).
 
 For each probe, in order:
 
@@ -75,7 +77,7 @@ class ProbeError(Exception):
 
 @dataclass
 class Probe:
-    kind: str  # "touch", "config", "configfile" or "noop"
+    kind: str  # "touch", "config", "configfile", "patch" or "noop"
     spec: str  # as given on the command line
     path: Path | None = None  # touch: absolute path
     symbol: str = ""  # config: CONFIG_FOO
@@ -92,6 +94,8 @@ class Probe:
         """The arguments that ask ``depgraph why-rebuild`` about this probe."""
         if self.kind == "configfile":
             return ["--config", str(self.path)]
+        if self.kind == "patch":
+            return ["--patch", str(self.path)]
         return [self.change]
 
 
@@ -225,11 +229,11 @@ def parse_probe(spec: str, srctree: Path) -> Probe:
         if not p.exists():
             raise ProbeError(f"{spec}: {p} does not exist")
         return Probe("touch", spec, path=p)
-    if kind == "configfile":
+    if kind in ("configfile", "patch"):
         p = Path(rest).resolve()
         if not p.is_file():
             raise ProbeError(f"{spec}: {p} does not exist")
-        return Probe("configfile", spec, path=p)
+        return Probe(kind, spec, path=p)
     if kind == "config":
         sym, eq, value = rest.partition("=")
         if not eq or not re.fullmatch(r"CONFIG_[A-Za-z0-9_]+", sym):
@@ -257,6 +261,24 @@ def apply_change(tree: Path, probe: Probe) -> None:
     elif probe.kind == "configfile":
         assert probe.path is not None
         (tree / ".config").write_bytes(probe.path.read_bytes())
+    elif probe.kind == "patch":
+        assert probe.path is not None
+        patch_source(find_srctree(tree) or tree, probe.path)
+
+
+def patch_applies(srctree: Path, patch: Path, *, reverse: bool = False) -> bool:
+    argv = ["patch", "-p1", "--fuzz=0", "--batch", "--silent", "--dry-run", "-d",
+            str(srctree), "-i", str(patch), *(["-R"] if reverse else [])]  # fmt: skip
+    return subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL).returncode == 0
+
+
+def patch_source(srctree: Path, patch: Path, *, reverse: bool = False) -> None:
+    """Apply (or revert) a -p1 patch to the source tree with GNU patch, no fuzz."""
+    argv = ["patch", "-p1", "--fuzz=0", "--batch", "--silent", "-d", str(srctree),
+            "-i", str(patch), *(["-R"] if reverse else [])]  # fmt: skip
+    proc = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        raise ProbeError(f"{shlex.join(argv)}: {(proc.stdout + proc.stderr).strip()[:300]}")
 
 
 # --------------------------------------------------------------------------------------
@@ -328,7 +350,10 @@ def measure(tree: Path, srctree: Path | None, probe: Probe, jobs: int, log: Path
 def run_depgraph(cmd: Sequence[str], tree: Path, probe: Probe) -> tuple[set[str], set[str]]:
     argv = [*cmd, "why-rebuild", "-C", str(tree), "--json", *probe.why_rebuild_args()]
     proc = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    if proc.returncode not in (0, 1):
+    if proc.returncode == 3:  # an answer with parts depgraph could not evaluate
+        print(f"  depgraph could not evaluate all of {probe.spec}: "
+              f"{json.loads(proc.stdout).get('unknown')}")  # fmt: skip
+    elif proc.returncode not in (0, 1):
         raise ProbeError(f"{shlex.join(argv)} failed ({proc.returncode}): {proc.stderr.strip()}")
     try:
         data = json.loads(proc.stdout)
@@ -521,7 +546,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "would redo now, and the reasons V=2 prints) with what make then redoes",
     )
     ap.add_argument(
-        "probes", nargs="+", metavar="PROBE", help="touch:PATH, config:CONFIG_FOO=VALUE or noop:"
+        "probes",
+        nargs="+",
+        metavar="PROBE",
+        help="touch:PATH, config:CONFIG_FOO=VALUE, configfile:PATH, patch:PATH or noop:",
     )
     args = ap.parse_args(argv)
 
@@ -568,6 +596,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ProbeError as e:
             print(f"error: {probe.spec}: {e}", file=sys.stderr)
             failed += 1
+        if (
+            probe.kind == "patch"
+            and probe.path is not None
+            and patch_applies(src_for_paths, probe.path, reverse=True)
+        ):
+            try:
+                patch_source(src_for_paths, probe.path, reverse=True)
+                run_make(tree, srctree, args.jobs, log_dir / f"probe{n}-revert.log")
+            except ProbeError as e:
+                print(f"error: reverting {probe.spec}: {e}", file=sys.stderr)
+                return 2
         if saved_config is not None and not args.keep_config:
             (tree / ".config").write_bytes(saved_config)
             try:

@@ -23,7 +23,7 @@ from depgraph.render.text import render_text
 if TYPE_CHECKING:
     import networkx as nx
 
-    from depgraph.questions.configchange import ConfigAnswer
+    from depgraph.model import BuildTree
     from depgraph.tree.workspace import Look, Workspace
 
 
@@ -95,7 +95,10 @@ def run(args: argparse.Namespace, cwd: str) -> int:
         raise UsageError("give a CHANGE, --config FILE, --patch FILE or --since REV")
     if args.strip < 0:
         raise UsageError("-p must be 0 or more")
-    workspace, seen = look(args, cwd)
+    if args.since and args.patch:
+        raise UsageError("--since and --patch describe the edits two ways; give one")
+    # The next make applies a pending .config edit first: the answer includes it.
+    workspace, seen = look(args, cwd, pending=True)
     tree, reader = seen.tree, seen.reader
     changes: list[Change] = []
     assignments: dict[str, str] = {}
@@ -111,37 +114,17 @@ def run(args: argparse.Namespace, cwd: str) -> int:
         else:
             ident = reader.ident(raw, cwd)
             changes.append(resolve_change(tree, ident, reader.exists(ident)))
-    if args.patch or args.since:
-        return _predict(args, cwd, workspace, seen, changes, assignments)
-    config: ConfigAnswer | None = None
-    if assignments or args.config:
-        from depgraph.questions.configchange import config_change
-
-        new_config = None
-        if args.config:
-            new_config = workspace.read_input(os.path.join(cwd, args.config), args.config)
-        config = config_change(
-            tree,
-            tree.srctree,
-            reader,
-            assignments=assignments,
-            config_text=new_config,
-            files=changes,
-            fs=workspace.fs,
-        )
-        answer = config.answer
-    else:
+    plain = not (args.patch or args.since or assignments or args.config)
+    if plain and seen.pending.values is None:
         answer = why_rebuild(tree, changes, reader)
-    note_line(reader.save())
-    if args.graph and options is not None:
-        from depgraph.graph.schema import build_graph  # networkx: only when a picture is asked for
-
-        _draw(answer, args, options, cwd, build_graph(tree, commands=False))
-    if args.json:
-        sys.stdout.write(render_json(answer, config))
-    else:
-        sys.stdout.write(render_text(answer, limit=None if args.all else 8, config=config))
-    return EXIT_OK
+        note_line(reader.save())
+        _maybe_draw(answer, args, options, cwd, tree)
+        if args.json:
+            sys.stdout.write(render_json(answer))
+        else:
+            sys.stdout.write(render_text(answer, limit=None if args.all else 8))
+        return EXIT_OK
+    return _predict(args, cwd, workspace, seen, changes, assignments, options)
 
 
 def _predict(
@@ -151,19 +134,21 @@ def _predict(
     seen: Look,
     changes: list[Change],
     assignments: dict[str, str],
+    options: drawing.Shaping | None,
 ) -> int:
-    """``--patch`` and ``--since``: the edits described, answered before they are made."""
+    """Every question but a plain one about a tree with nothing pending: edits described
+    (``--patch``, ``--since``), configuration changes, and any question while a ``.config``
+    edit is pending (the next make applies it first)."""
     from depgraph.questions.nextmake import predict
     from depgraph.render.prediction import render_prediction_json, render_prediction_text
-    from depgraph.tree.edits import from_git, from_patches, read_patch
+    from depgraph.tree.edits import EditSet, from_git, from_patches, read_patch
 
     tree, reader, fs = seen.tree, seen.reader, workspace.fs
     root = workspace.layout.scan if workspace.layout.kind == "M=" else tree.srctree
-    if args.since and args.patch:
-        raise UsageError("--since and --patch describe the edits two ways; give one")
+    edits: EditSet | None = None
     if args.since:
         edits = from_git(fs, tree.srctree, args.since)
-    else:
+    elif args.patch:
         stdin = sys.stdin.read() if "-" in args.patch else None
         texts = [read_patch(os.path.join(cwd, p) if p != "-" else p, fs, stdin)
                  for p in args.patch]  # fmt: skip
@@ -171,23 +156,40 @@ def _predict(
     new_config = None
     if args.config:
         new_config = workspace.read_input(os.path.join(cwd, args.config), args.config)
+    asked = bool(assignments) or new_config is not None
     prediction = predict(
         tree,
         reader,
         edits=edits,
-        assignments=assignments if assignments or new_config is not None else None,
+        assignments=assignments if asked else None,
         config_text=new_config,
         changes=changes,
         fs=fs,
+        values=None if asked else seen.pending.values,
     )
     note_line(reader.save())
-    for diagnostic in edits.unreadable:
+    unreadable = edits.unreadable if edits is not None else ()
+    for diagnostic in unreadable:
         print(f"depgraph: {diagnostic}", file=sys.stderr)
+    _maybe_draw(prediction.answer, args, options, cwd, tree)
     if args.json:
         sys.stdout.write(render_prediction_json(prediction))
     else:
         sys.stdout.write(render_prediction_text(prediction, limit=None if args.all else 8))
-    return EXIT_UNCERTAIN if prediction.unknown or edits.unreadable else EXIT_OK
+    return EXIT_UNCERTAIN if prediction.unknown or unreadable else EXIT_OK
+
+
+def _maybe_draw(
+    answer: Answer,
+    args: argparse.Namespace,
+    options: drawing.Shaping | None,
+    cwd: str,
+    tree: BuildTree,
+) -> None:
+    if args.graph and options is not None:
+        from depgraph.graph.schema import build_graph  # networkx: only when a picture is asked for
+
+        _draw(answer, args, options, cwd, build_graph(tree, commands=False))
 
 
 def _draw(

@@ -84,6 +84,7 @@ class Prediction:
     unknown: tuple[Unknown, ...] = ()
     unused: tuple[Unused, ...] = ()
     described: str = ""
+    assumed: tuple[str, ...] = ()  # what the answer takes as given, said first
 
 
 def _is_makefile(rel: str) -> bool:
@@ -103,6 +104,7 @@ class Plan:
     symbols: dict[str, tuple[str, str]]
     config: ConfigAnswer | None
     notes: list[str]
+    assumed: list[str]
     unknown: list[Unknown]
     seeds: list[Callable[[Cascade], None]]
     edits: EditSet | None
@@ -147,6 +149,7 @@ def plan(
     makefiles = sorted(p for p in changed if _is_makefile(rel[p]))
     others = [p for p in changed if p not in kconfigs and p not in makefiles]
     notes: list[str] = []
+    assumed: list[str] = []
     unknown: list[Unknown] = []
     env = recorded_env(objtree, fs)
     srcarch = env.get("SRCARCH")
@@ -156,16 +159,19 @@ def plan(
     new_values: Mapping[str, str] = tree.auto_conf
     symbols: dict[str, tuple[str, str]] = {}
     requested = dict(assignments or {})
-    if values is not None:
+    if values is not None and not kconfigs:  # edited Kconfig files resolve again below
         new_values = values
         symbols = changed_values(tree.auto_conf, new_values)
+        if symbols:
+            assumed.append(pending_statement(symbols))
     elif kconfigs or assignments is not None or config_text is not None:
         kconfig = read_kconfig(srctree, "Kconfig", {**env, "srctree": srctree}, fs=after)
         if config_text is None:
             config_text = read_input(fs, os.path.join(objtree, ".config"))
             if config_pending(objtree, fs):
-                notes.append(
-                    ".config was edited since the last build; its edits are part of this answer"
+                assumed.append(
+                    ".config was edited since the last build: the next make applies it "
+                    "first, and this answer includes it"
                 )
         expanded = dict(requested)  # =y on a choice member sets the others to n
         for symbol, value in requested.items():
@@ -234,6 +240,7 @@ def plan(
         symbols,
         config,
         notes,
+        assumed,
         unknown,
         [seed],
         edits,
@@ -247,6 +254,17 @@ def plan(
     )
 
 
+def pending_statement(symbols: Mapping[str, tuple[str, str]]) -> str:
+    """How an answer says it includes the pending configuration."""
+    shown = ", ".join(f"{s}: {old or '(empty)'} → {new or '(empty)'}"
+                      for s, (old, new) in list(symbols.items())[:4])  # fmt: skip
+    more = f" (+{len(symbols) - 4} more)" if len(symbols) > 4 else ""
+    return (
+        f"the configuration was edited since the last build ({shown}{more}): the next make "
+        "applies it first, and this answer includes it"
+    )
+
+
 def predict(
     tree: BuildTree,
     reader: SourceReader,
@@ -256,11 +274,12 @@ def predict(
     config_text: str | None = None,
     changes: Sequence[Change] = (),
     fs: FileSystem = REAL,
+    values: Mapping[str, str] | None = None,
 ) -> Prediction:
     """What make redoes after the edits :func:`plan` works out, and why."""
     worked = plan(
         tree, edits=edits, assignments=assignments, config_text=config_text,
-        changes=changes, fs=fs,
+        changes=changes, fs=fs, values=values,
     )  # fmt: skip
     cascade = Cascade(tree, reader)
     worked.seed(cascade)  # first: what it retires is not redone by the symbols either
@@ -284,12 +303,16 @@ def conclude(worked: Plan, answer: Answer, fs: FileSystem = REAL) -> Prediction:
     unused = _unused(
         tree, norm, others, changed, answer, worked.new, worked.new_values, after, worked.srcarch
     )
-    by_file = _by_file(
-        answer,
-        {norm.from_absolute(p): rel[p] for p in changed},
-        worked.symbols,
-        [rel[p] for p in worked.kconfigs],
-        worked.release,
+    by_file = (
+        _by_file(
+            answer,
+            {norm.from_absolute(p): rel[p] for p in changed},
+            worked.symbols,
+            [rel[p] for p in worked.kconfigs],
+            worked.release,
+        )
+        if changed
+        else {}
     )
     return Prediction(
         replace(answer, notes=all_notes),
@@ -299,6 +322,7 @@ def conclude(worked: Plan, answer: Answer, fs: FileSystem = REAL) -> Prediction:
         tuple(worked.unknown),
         unused,
         edits.description if edits is not None else "",
+        tuple(worked.assumed),
     )
 
 

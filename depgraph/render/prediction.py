@@ -26,7 +26,8 @@ def render_prediction_text(prediction: Prediction, *, limit: int | None = 8) -> 
     """For a terminal: the edits first, then the answer as ``why-rebuild`` prints it,
     then the breakdown by file, what could not be evaluated, and what changes nothing."""
     answer = prediction.answer
-    head = [_edits_line(prediction)] if prediction.described else []
+    head = [f"Assumed: {line}." for line in prediction.assumed]
+    head += [_edits_line(prediction)] if prediction.described else []
     if prediction.unknown:
         head.append(
             f"Some of it could not be evaluated ({len(prediction.unknown)} place(s), listed "
@@ -34,7 +35,7 @@ def render_prediction_text(prediction: Prediction, *, limit: int | None = 8) -> 
         )
     body = render_text(answer, limit=limit, config=prediction.config)
     lines = [*head, *([""] if head else []), body.rstrip("\n")]
-    if prediction.by_file:
+    if prediction.by_file and prediction.edits:
         lines += ["", "By edited file:"]
         width = max(len(path) for path in prediction.by_file)
         for path, targets in prediction.by_file.items():
@@ -64,6 +65,7 @@ def prediction_to_dict(prediction: Prediction) -> dict[str, Any]:
         for item in prediction.unknown
     ]
     out["unused"] = [{"path": item.path, "why": item.why} for item in prediction.unused]
+    out["assumed"] = list(prediction.assumed)
     out["exact"] = not prediction.unknown
     return out
 
