@@ -266,16 +266,20 @@ def apply_change(tree: Path, probe: Probe) -> None:
         patch_source(find_srctree(tree) or tree, probe.path)
 
 
+_PATCH = ("patch", "-p1", "--fuzz=0", "--force", "--no-backup-if-mismatch", "--silent")
+
+
 def patch_applies(srctree: Path, patch: Path, *, reverse: bool = False) -> bool:
-    argv = ["patch", "-p1", "--fuzz=0", "--batch", "--silent", "--dry-run", "-d",
-            str(srctree), "-i", str(patch), *(["-R"] if reverse else [])]  # fmt: skip
+    argv = [*_PATCH, "--dry-run", "-d", str(srctree), "-i", str(patch),
+            *(["-R"] if reverse else [])]  # fmt: skip
     return subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL).returncode == 0
 
 
 def patch_source(srctree: Path, patch: Path, *, reverse: bool = False) -> None:
-    """Apply (or revert) a -p1 patch to the source tree with GNU patch, no fuzz."""
-    argv = ["patch", "-p1", "--fuzz=0", "--batch", "--silent", "-d", str(srctree),
-            "-i", str(patch), *(["-R"] if reverse else [])]  # fmt: skip
+    """Apply (or revert) a -p1 patch to the source tree with GNU patch, no fuzz, no
+    backup files. --force, not --batch: --batch takes a patch that looks reversed as
+    reversed, and would apply a revert forward."""
+    argv = [*_PATCH, "-d", str(srctree), "-i", str(patch), *(["-R"] if reverse else [])]
     proc = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if proc.returncode != 0:
         raise ProbeError(f"{shlex.join(argv)}: {(proc.stdout + proc.stderr).strip()[:300]}")

@@ -117,10 +117,15 @@ def makefile_unknowns(
     old: Makefile | None,
     new: Makefile | None,
     read: Collection[str],
+    *,
+    flags_evaluated: bool = True,
+    known: Collection[str] = (),
 ) -> list[Unknown]:
     """The changed lines of one Makefile whose effect the evaluation does not cover:
-    rules, recipes and ``define`` bodies, and assignments to variables that neither a
-    kbuild list nor a flag is made from (``read``)."""
+    rules, recipes and ``define`` bodies, assignments to variables that neither a kbuild
+    list nor a flag is made from (``read``), and, in a Makefile whose flags are not
+    evaluated (the top and arch Makefiles, kbuild's own), assignments to flags. ``known``
+    names variables whose effect the caller covers otherwise (the release version)."""
     removed, added = changed_lines(old_text, new_text)
     found: dict[str, Unknown] = {}
     for makefile, text, lines in ((new, new_text, added), (old, old_text, removed)):
@@ -134,11 +139,21 @@ def makefile_unknowns(
                 found.setdefault(where, Unknown(
                     where, f"a rule or recipe changed: {name[:80]}",
                     "what it makes may be redone, which depgraph does not evaluate"))  # fmt: skip
+            elif what == "assignment" and name in known:
+                continue
+            elif what == "assignment" and not flags_evaluated and _is_flag(name):
+                what_changed = f"{name} changed, in a Makefile whose flags are not evaluated"
+                effect = "the command line of every object it reaches may change"
+                found.setdefault(where, Unknown(where, what_changed, effect))
             elif what == "assignment" and not _covered(name, read):
                 found.setdefault(where, Unknown(
                     where, f"{name} changed, which no kbuild list or flag depgraph "
                     "evaluates is made from", "the targets that use it may be redone"))  # fmt: skip
     return list(found.values())
+
+
+def _is_flag(name: str) -> bool:
+    return classify(name)[0] is VarKind.FLAGS or knob(name) is not None
 
 
 def _covered(name: str, read: Collection[str]) -> bool:

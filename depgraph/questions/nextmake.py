@@ -196,7 +196,7 @@ def plan(
             name = rel[path]
             old_text, new_text = before.text_or_none(path), after.text_or_none(path)
             edited_lines[name] = changed_lines(old_text, new_text)[1]
-            unknown.extend(_makefile_unknowns(name, old_text, new_text, old, new, read))
+            unknown.extend(_makefile_unknowns(name, old_text, new_text, old, new, read, srcarch))
 
     release = _release_changes(rel, makefiles, before, after, symbols)
 
@@ -338,17 +338,25 @@ def _makefile_unknowns(
     old: BuiltObjects,
     new: BuiltObjects,
     read: set[str],
+    srcarch: str | None,
 ) -> list[Unknown]:
-    """What an edit of one Makefile does that the evaluation does not cover."""
+    """What an edit of one Makefile does that the evaluation does not cover. The flags of
+    the top Makefile, the arch one and kbuild's own are not evaluated (they reach every
+    object, through values such as ``$(call cc-option,…)``)."""
     old_parsed = old.makefiles.get(name)
     new_parsed = new.makefiles.get(name)
     evaluated = old_parsed is not None or new_parsed is not None
+    top = name in ("Makefile", f"arch/{srcarch}/Makefile") or name.startswith("scripts/")
     if not evaluated:  # a Makefile kbuild reads but the walk does not (kbuild's own,
         # the top one, a directory built by an explicit rule such as the boot image)
         old_parsed = parse_makefile(old_text, name) if old_text is not None else None
         new_parsed = parse_makefile(new_text, name) if new_text is not None else None
         read = set()
-    found = makefile_unknowns(name, old_text, new_text, old_parsed, new_parsed, read)
+    found = makefile_unknowns(
+        name, old_text, new_text, old_parsed, new_parsed, read,
+        flags_evaluated=evaluated and not top,
+        known=_VERSION_LINES if name == "Makefile" else (),
+    )  # fmt: skip
     added = changed_lines(old_text, new_text)[1]
     for diagnostic in new.diagnostics:
         if diagnostic.path == name and diagnostic.line in added:
@@ -364,6 +372,9 @@ def _makefile_unknowns(
         found = [replace(u, effect=f"{u.effect} ({what}: not evaluated by depgraph)")
                  for u in found]  # fmt: skip
     return found
+
+
+_VERSION_LINES = ("VERSION", "PATCHLEVEL", "SUBLEVEL", "EXTRAVERSION", "NAME")
 
 
 def _release_changes(

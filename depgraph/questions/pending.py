@@ -58,9 +58,7 @@ def _chain(directory: str) -> list[str]:
     return [".", *("/".join(parts[: i + 1]) for i in range(len(parts)))]
 
 
-def edited_makefiles(
-    tree: BuildTree, fs: FileSystem, mtimes: Mapping[str, int]
-) -> dict[str, int]:
+def edited_makefiles(tree: BuildTree, fs: FileSystem, mtimes: Mapping[str, int]) -> dict[str, int]:
     """The kbuild Makefiles (srctree-relative) that are newer than a live target of the
     directory they govern (their own, or one below them), with their mtimes."""
     oldest: dict[str, int] = {}

@@ -33,7 +33,9 @@ def render_prediction_text(prediction: Prediction, *, limit: int | None = 8) -> 
             f"Some of it could not be evaluated ({len(prediction.unknown)} place(s), listed "
             "below): make may redo more than this."
         )
-    body = render_text(answer, limit=limit, config=prediction.config)
+    body = render_text(
+        answer, limit=limit, config=prediction.config, partial=bool(prediction.unknown)
+    )
     lines = [*head, *([""] if head else []), body.rstrip("\n")]
     if prediction.by_file and prediction.edits:
         lines += ["", "By edited file:"]

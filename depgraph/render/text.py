@@ -104,14 +104,20 @@ def _config_lines(config: ConfigAnswer) -> list[str]:
 
 
 def render_text(
-    answer: Answer, *, limit: int | None = 8, config: ConfigAnswer | None = None
+    answer: Answer,
+    *,
+    limit: int | None = 8,
+    config: ConfigAnswer | None = None,
+    partial: bool = False,
 ) -> str:
-    """The answer for a terminal; ``limit`` caps targets shown per directory."""
+    """The answer for a terminal; ``limit`` caps targets shown per directory. A
+    ``partial`` answer (parts could not be evaluated) gives its counts as lower bounds."""
     what = ", ".join(c.ident for c in answer.changes) or "nothing"
     lines = _config_lines(config) if config is not None else []
+    least = "at least " if partial else ""
     lines += [
-        f"Changing {what}: {len(answer.compile)} to recompile, {len(answer.link)} to relink "
-        "or regenerate."
+        f"Changing {what}: {least}{len(answer.compile)} to recompile, {least}"
+        f"{len(answer.link)} to relink or regenerate."
     ]
     if answer.compile:
         lines.append("")
