@@ -65,6 +65,7 @@ def stamp_files(symbol: str) -> tuple[str, str]:
     name = symbol.removeprefix("CONFIG_")
     return f"include/config/{name}", f"include/config/{name.lower().replace('_', '/')}.h"
 
+
 # The switches of scripts/Makefile.lib (and Makefile.build, for objtool) that add or
 # leave out flags of a compile only when their feature is configured, with that feature:
 #   ifeq ($(CONFIG_KASAN),y) … $(KASAN_SANITIZE_$(target-stem).o)$(KASAN_SANITIZE) …

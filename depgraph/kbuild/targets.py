@@ -10,8 +10,12 @@ from depgraph.model import NodeKind
 def kind_of(name: str, compiled: bool) -> NodeKind:
     """The node kind of a target, from its name and whether it has a ``source_`` line."""
     base = name.rsplit("/", 1)[-1]
-    if base == "vmlinux" or base.startswith("vmlinux.") and not base.endswith((".o", ".a")):
-        return NodeKind.LINK  # linked by link-vmlinux.sh, whose .cmd names it as source_
+    # vmlinux is linked by link-vmlinux.sh, whose .cmd names it as source_; vmlinux.bin,
+    # vmlinux.relocs, … are made from it. vmlinux.lds is not: the preprocessor makes it
+    # from vmlinux.lds.S (arch/*/kernel/Makefile: extra-y += vmlinux.lds).
+    linked = base.startswith("vmlinux.") and not base.endswith((".o", ".a", ".lds"))
+    if base == "vmlinux" or linked:
+        return NodeKind.LINK
     if base.endswith(".o"):
         return NodeKind.OBJECT
     if base.endswith(".a"):

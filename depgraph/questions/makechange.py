@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -261,7 +262,7 @@ def seed_commands(
         if changed is not None and changed.variable == "module":
             continue  # switched: seed_objects redoes it
         inexact = [i for i in (was, now) if i is not None and i.flag and not i.flag.exact]
-        if inexact:
+        if inexact and not _differs_outside_unknowns(was, now):
             flag = inexact[0].flag
             assert flag is not None
             path, line = flag.where[-1]
@@ -270,6 +271,18 @@ def seed_commands(
             continue
         cascade.redo(name, _reason(was, now, name, (old, new), symbols, edited or {}))
     return unknowns
+
+
+_UNKNOWN_PART = re.compile(r"⟪.*?⟫")
+
+
+def _differs_outside_unknowns(was: _Input | None, now: _Input | None) -> bool:
+    """Whether two values differ for certain: they hold the same parts that cannot be
+    expanded (which expand alike on both sides), and differ in words that can."""
+    before, after = (was.value if was else ""), (now.value if now else "")
+    if sorted(_UNKNOWN_PART.findall(before)) != sorted(_UNKNOWN_PART.findall(after)):
+        return False
+    return _UNKNOWN_PART.sub("⟪⟫", before).split() != _UNKNOWN_PART.sub("⟪⟫", after).split()
 
 
 def _difference(

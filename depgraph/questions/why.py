@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from itertools import chain as chain_files
 from itertools import islice
 
-from depgraph.kbuild.facts import LINKED_BY_SCRIPT, REWRITTEN_BY_LINK
+from depgraph.kbuild.facts import LINKED_BY_SCRIPT, RELEASE_HEADERS, REWRITTEN_BY_LINK
 from depgraph.model import BuildTree, DepgraphError, NodeKind, ReasonKind, Target
 from depgraph.parse.source import Include
 from depgraph.questions.includes import IncludeResolver, forced_text
@@ -107,10 +107,17 @@ def resolve_change(tree: BuildTree, ident: str, exists: bool) -> Change:
 
 
 def why_rebuild(tree: BuildTree, changes: list[Change], text: SourceReader) -> Answer:
-    """What make redoes after ``changes``, each target with every reason that applies."""
+    """What make redoes after ``changes``, each target with every reason that applies. A
+    symbol whose value a generated header holds (``CONFIG_LOCALVERSION`` in
+    ``utsrelease.h``: :data:`depgraph.kbuild.facts.RELEASE_HEADERS`) changes that header
+    too, so its users recompile."""
     cascade = Cascade(tree, text)
     for change in changes:
         cascade.reach(change.ident, change.is_symbol)
+        if change.is_symbol:
+            for header, (held, _) in RELEASE_HEADERS.items():
+                if change.ident in held:
+                    cascade.reach(header)
     return cascade.answer(tuple(changes))
 
 

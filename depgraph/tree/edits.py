@@ -103,8 +103,9 @@ def from_patches(
         for file in parsed.files:
             if file.binary:
                 unreadable.append(
-                    Diagnostic(name, file.line, "binary diff: its new content is unknown",
-                               file.path)  # fmt: skip
+                    Diagnostic(
+                        name, file.line, "binary diff: its new content is unknown", file.path
+                    )  # fmt: skip
                 )
                 continue
             old_path = posixpath.join(root, file.old_path) if file.old_path else None
@@ -133,9 +134,7 @@ def from_patches(
                 edits.append(Edit(target, kind, name))
             view = OverlayFileSystem(fs, changes)
     names = ", ".join(name for name, _ in patches)
-    return EditSet(
-        tuple(edits), fs, OverlayFileSystem(fs, changes), names, tuple(unreadable)
-    )
+    return EditSet(tuple(edits), fs, OverlayFileSystem(fs, changes), names, tuple(unreadable))
 
 
 def read_patch(path: str, fs: FileSystem = REAL, stdin: str | None = None) -> tuple[str, str]:

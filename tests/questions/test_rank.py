@@ -23,7 +23,8 @@ class Compiled:
 
 
 def read_cmd_files(build: Build) -> dict[str, Compiled]:
-    """Every compiled target (one with a source_ line; vmlinux is linked) of the tree."""
+    """Every compiled target (one with a source_ line; vmlinux is linked, vmlinux.lds is
+    preprocessed: compiled) of the tree."""
     obj, src = str(build.obj), str(build.src.resolve())
 
     def ident(path: str) -> str:
@@ -40,7 +41,7 @@ def read_cmd_files(build: Build) -> dict[str, Compiled]:
         lines = cmd.read_text().splitlines()
         target = lines[0].split(" := ")[0].split("_", 1)[1]
         source = [ln.split(" := ", 1)[1] for ln in lines if ln.startswith("source_")]
-        if not source or target.rsplit("/", 1)[-1].startswith("vmlinux"):
+        if not source or target.rsplit("/", 1)[-1] == "vmlinux":  # linked by its script
             continue
         entry = found[ident(target)] = Compiled()
         in_deps = False

@@ -124,6 +124,7 @@ def test_sample_tree_objects_are_what_make_made(sample_build: Build):
         "kernel/sched/core.o",
         "kernel/sched/rt/rt.o",
         "arch/kernel/head.o",
+        "arch/kernel/entry.o",
         "drivers/net/netdev.o",
         "drivers/net/netqueue.o",
         "drivers/misc/chardev.o",

@@ -5,7 +5,12 @@
 
 __noreturn void start_kernel(void);
 
-unsigned long boot_stack[512] __aligned(16);
+/* BOOT_STACK_WORDS: ccflags-y of arch/kernel/Makefile (C objects only) */
+#if !defined(BOOT_STACK_WORDS) || defined(ENTRY_ASM) || defined(__ASSEMBLY__)
+# error "head.c must be compiled with c_flags (ccflags-y), not a_flags"
+#endif
+
+unsigned long boot_stack[BOOT_STACK_WORDS] __aligned(16);
 unsigned long boot_params_crc;
 
 void setup_arch(void)

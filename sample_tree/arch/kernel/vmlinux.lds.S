@@ -4,6 +4,15 @@
  */
 #include <asm-generic/vmlinux.lds.h>
 
+/*
+ * Preprocessed with cpp_flags (KBUILD_CPPFLAGS, cppflags-y and
+ * CPPFLAGS_vmlinux.lds, which undefines x86_64): the C and assembler flags
+ * of arch/kernel/Makefile must not reach it.
+ */
+#if defined(BOOT_STACK_WORDS) || defined(ENTRY_ASM) || defined(__OPTIMIZE__)
+# error "vmlinux.lds.S must be preprocessed with cpp_flags only"
+#endif
+
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
 ENTRY(startup_64)

@@ -1,0 +1,30 @@
+#ifndef _LINUX_LINKAGE_H
+#define _LINUX_LINKAGE_H
+
+/*
+ * Symbol annotations for assembler sources (arch/kernel/entry.S).  Safe to
+ * include from C: the assembler part is under __ASSEMBLY__, which
+ * KBUILD_AFLAGS defines for .S objects only.
+ */
+#define __ALIGN		.balign 16, 0x90
+
+#ifdef __ASSEMBLY__
+
+#define SYM_FUNC_START(name)	\
+	.globl name;		\
+	__ALIGN;		\
+	.type name, @function;	\
+	name:
+
+#define SYM_FUNC_END(name)	\
+	.size name, .-name
+
+#define SYM_DATA(name, data...)	\
+	.globl name;		\
+	.type name, @object;	\
+	name: data;		\
+	.size name, .-name
+
+#endif /* __ASSEMBLY__ */
+
+#endif /* _LINUX_LINKAGE_H */
