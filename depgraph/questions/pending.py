@@ -189,11 +189,14 @@ def _commands(
     mtimes: Mapping[str, int],
     edited: Mapping[str, int],
 ) -> tuple[list[tuple[str, str]], list[Unknown]]:
-    """The objects whose compile command changes because a Makefile changed."""
+    """The objects whose compile command changes because a Makefile changed: a word the
+    Makefiles decide now that the command lacks; else a command whose other words are not
+    what every unchanged object of its kind shares (a decided word that went away)."""
     norm = PathNormaliser(tree.objtree, tree.srctree)
     edited_dirs = {posixpath.dirname(m) or ".": m for m in edited}
-    by_kind: dict[str, list[tuple[str, Target, int, Counter[str], set[str]]]] = {}
-    candidates: list[tuple[str, Target, str, Counter[str], set[str], list[str]]] = []
+    by_kind: dict[str, list[Counter[str]]] = {}
+    candidates: list[tuple[str, str, Counter[str], set[str], str, bool]] = []
+    changed: list[tuple[str, str]] = []
     unknown: list[Unknown] = []
     for name, target in kernel_objects(tree):
         directory = posixpath.dirname(name) or "."
@@ -211,34 +214,33 @@ def _commands(
             if item.flag is None:
                 continue
             exact = exact and item.flag.exact
+            known = [w for w in item.flag.value.split() if "⟪" not in w and "⟫" not in w]
             if "REMOVE" in item.variable or item.variable.endswith("-remove-y"):
-                removed.update(item.flag.value.split())
+                removed.update(known)
             else:
-                decided.extend(item.flag.value.split())
+                decided.extend(known)
         residual = _residual(words, decided, anchor)
         above = [m for d, m in edited_dirs.items() if d in _chain(directory)]
         touched = any(edited[m] > mtimes.get(name, -1) for m in above)
         if not touched:
             if exact and not removed and len(by_kind.get(kind, ())) < _REFERENCES:
-                by_kind.setdefault(kind, []).append((name, target, anchor, residual, removed))
+                by_kind.setdefault(kind, []).append(residual)
             continue
-        if not exact:
-            unknown.append(Unknown(above[-1], f"the flags of {name} cannot be expanded",
+        if -residual:  # a word the Makefiles decide now that the saved command lacks
+            changed.append((name, above[-1]))
+            continue
+        candidates.append((name, kind, residual, removed, above[-1], exact))
+    for name, kind, residual, removed, makefile, exact in candidates:
+        usual = _usual(by_kind.get(kind, []))
+        if not exact or usual is None:
+            why = "its flags cannot be expanded" if not exact else (
+                "no unchanged object like it to compare its command with")  # fmt: skip
+            unknown.append(Unknown(makefile, f"whether a flag of {name} went away: {why}",
                                    f"{name} may be recompiled"))  # fmt: skip
             continue
-        candidates.append((name, target, kind, residual, removed, above))
-    changed: list[tuple[str, str]] = []
-    for name, _target, kind, residual, removed, above in candidates:
-        references = by_kind.get(kind, [])
-        usual = _usual([r[3] for r in references])
-        if usual is None:
-            unknown.append(Unknown(above[-1], f"no unchanged object like {name} to compare "
-                                   "its command with", f"{name} may be recompiled"))  # fmt: skip
-            continue
         expected = Counter({w: n for w, n in usual.items() if w not in removed})
-        mine = Counter({w: n for w, n in residual.items() if n != 0})
-        if +mine != +expected or -mine:
-            changed.append((name, above[-1]))
+        if +residual != expected:
+            changed.append((name, makefile))
     return changed, unknown
 
 

@@ -118,9 +118,21 @@ def _source_and_header(src: Path) -> None:
     _append(src / "lib/crc8.c", "/* edited */\n")
 
 
+def _assembler_and_linker_script_flags(src: Path) -> None:
+    _append(src / "arch/kernel/Makefile", "asflags-y += -DFUZZ_AS\ncppflags-y += -DFUZZ_LDS\n")
+
+
+def _release_version(src: Path) -> None:
+    """The top Makefile's version: utsrelease.h, so every module's vermagic."""
+    makefile = src / "Makefile"
+    makefile.write_text(makefile.read_text().replace("SUBLEVEL = 0", "SUBLEVEL = 1", 1))
+
+
 @pytest.mark.parametrize(
     "edit",
     [
+        _assembler_and_linker_script_flags,
+        _release_version,
         _flag_and_new_file,
         _subdir_flags_delete_and_new_header,
         _derived_kconfig_default,

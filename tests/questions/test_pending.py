@@ -100,6 +100,22 @@ def new_module(build: Build) -> None:
     config.write_text(text)
 
 
+def localversion(build: Build) -> None:
+    """A value that reaches code through a generated header, not a config stamp."""
+    config = build.obj / ".config"
+    touch(config)
+    config.write_text(
+        config.read_text().replace('CONFIG_LOCALVERSION="-dg"', 'CONFIG_LOCALVERSION="-x"')
+    )
+
+
+def assembler_and_linker_script_flags(build: Build) -> None:
+    _append(
+        build.src / "arch/kernel/Makefile",
+        "AFLAGS_entry.o += -DFUZZ_AS\nCPPFLAGS_vmlinux.lds += -DFUZZ_LDS\n",
+    )
+
+
 EDITS = [
     flag_and_new_file,
     flag_respelt_and_a_comment,
@@ -108,6 +124,8 @@ EDITS = [
     derived_kconfig_default,
     optimize_for_size,
     new_module,
+    localversion,
+    assembler_and_linker_script_flags,
 ]
 
 
