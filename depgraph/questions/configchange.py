@@ -261,6 +261,7 @@ def seed_flags(
     changed: Mapping[str, tuple[str, str]],
     old: Mapping[str, str],
     new: Mapping[str, str],
+    resets: Callable[[str, str], bool] = lambda directory, variable: False,
 ) -> None:
     """Add to ``cascade`` the objects whose command line a changed symbol changes through
     a Makefile's flag variables (``ccflags-$(CONFIG_X)``, ``KBUILD_CFLAGS`` under
@@ -271,8 +272,9 @@ def seed_flags(
     Which objects: those the variable reaches (by its scope), compiled by kbuild for the
     kernel (``-D__KERNEL__``; host programs take other flags) from a source the variable
     applies to (``.c`` for C flags, ``.S`` for assembler flags); and, when the flags
-    that apply now are known words (``-O2``), only the objects whose command holds one
-    (a directory that resets ``KBUILD_CFLAGS``, as x86's boot code does, keeps its own)."""
+    that apply now are known words (``-O2``), only the objects whose command holds one;
+    never the objects of a directory that replaces the variable (``resets``: x86's boot
+    code sets its own ``KBUILD_CFLAGS``)."""
     from depgraph.parse.makefile import flag_symbols
 
     compiled = [
@@ -298,6 +300,8 @@ def seed_flags(
                 for name, target in _reached(compiled, use, directory, assignment.name):
                     if words and not words & set(target.command.split()):
                         continue
+                    if not directory and resets(_dir(name), assignment.name):
+                        continue
                     step = Step(path, use.line, text, name)
                     cascade.redo(name, Reason(ReasonKind.COMMAND, symbol, mentions=(step,)))
 
@@ -319,15 +323,16 @@ def _words(assignment: Assignment) -> set[str]:
 def _sibling_words(
     makefile: Makefile, assignment: Assignment, symbol: str, values: Mapping[str, str]
 ) -> set[str]:
-    """The known words of the assignments to the same variable, under a guard on the
-    same symbol, that take effect with ``values`` (the ``else`` branch of an ``ifdef``)."""
+    """The known words of the assignments to the same variable in the same conditional
+    (its other branches: the ``else`` of an ``ifdef``, the ``ifdef`` an ``else ifdef``
+    follows) that take effect with ``values``."""
+    chain = {guard.line for guard in assignment.guards}
     found: set[str] = set()
     for other in makefile.assignments:
         if other.name != assignment.name or other is assignment:
             continue
-        if any(guard.symbol == symbol for guard in other.guards) and _applies(
-            other, symbol, values
-        ):
+        shares = any(guard.line in chain for guard in other.guards)
+        if shares and _applies(other, symbol, values):
             found |= _words(other)
     return found
 
@@ -339,7 +344,9 @@ def _reached(
 
     lowered = variable.lower()
     suffixes: tuple[str, ...] = ()
-    if "cflags" in lowered or "cppflags" in lowered:
+    if "rustflags" in lowered:
+        suffixes = (".rs",)
+    elif "cflags" in lowered or "cppflags" in lowered:
         suffixes = (".c",) if "cppflags" not in lowered else ()
     elif "aflags" in lowered or "asflags" in lowered:
         suffixes = (".S",)

@@ -58,7 +58,13 @@ from depgraph.questions.makechange import (
 from depgraph.questions.why import Answer, Cascade, Change, Reason
 from depgraph.tree.edits import Edit, EditKind, EditSet, is_kconfig, kconfig_sources
 from depgraph.tree.fs import REAL, FileSystem
-from depgraph.tree.makefiles import BuiltObjects, built_objects, diff_built, exports_symbols
+from depgraph.tree.makefiles import (
+    BuiltObjects,
+    Resets,
+    built_objects,
+    diff_built,
+    exports_symbols,
+)
 from depgraph.tree.sources import SourceReader, config_pending
 from depgraph.tree.workspace import read_input
 
@@ -229,7 +235,8 @@ def plan(
                 text = after.text_or_none(os.path.join(srctree, name))
                 if text is not None:
                     parsed.append((directory, name, parse_makefile(text, name)))
-            seed_flags(cascade, parsed, symbols, tree.auto_conf, new_values)
+            resets = Resets(srctree, after)
+            seed_flags(cascade, parsed, symbols, tree.auto_conf, new_values, resets)
         for header in release:
             cascade.reach(header)
 

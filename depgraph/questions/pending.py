@@ -35,19 +35,16 @@ from depgraph.questions.configchange import seed_objects
 from depgraph.questions.makechange import Unknown, inputs_of, kernel_objects
 from depgraph.questions.why import Cascade, Reason
 from depgraph.tree.fs import FileSystem
-from depgraph.tree.makefiles import BuiltDiff, BuiltObjects, ObjectChange, built_objects
+from depgraph.tree.makefiles import (
+    BuiltDiff,
+    BuiltObjects,
+    ObjectChange,
+    built_objects,
+    kbuild_makefile,
+)
 
 _REFERENCES = 40  # objects whose commands teach the part no directory's Makefile decides
 _ANCHORS = ("-DKBUILD_MODFILE=", "-DKBUILD_BASENAME=", "-DMODULE")
-
-
-def kbuild_makefile(fs: FileSystem, srctree: str, directory: str) -> str | None:
-    """``$(or $(wildcard $(src)/Kbuild),$(src)/Makefile)`` (scripts/Kbuild.include)."""
-    for name in ("Kbuild", "Makefile"):
-        rel = posixpath.normpath(posixpath.join(directory, name))
-        if fs.is_file(os.path.join(srctree, rel)):
-            return rel
-    return None
 
 
 def _chain(directory: str) -> list[str]:

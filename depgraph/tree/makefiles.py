@@ -375,3 +375,49 @@ def exports_symbols(srctree: str, obj: str, fs: FileSystem = REAL) -> bool:
             continue
         return "EXPORT_SYMBOL" in data.decode("utf-8", errors="replace")
     return False
+
+
+def kbuild_makefile(fs: FileSystem, srctree: str, directory: str) -> str | None:
+    """The file kbuild reads for a directory (srctree-relative):
+    ``$(or $(wildcard $(src)/Kbuild),$(src)/Makefile)`` (scripts/Kbuild.include)."""
+    for name in ("Kbuild", "Makefile"):
+        rel = posixpath.normpath(posixpath.join(directory, name))
+        if fs.is_file(os.path.join(srctree, rel)):
+            return rel
+    return None
+
+
+class Resets:
+    """Whether a directory's Makefile, or one above it below the top, replaces a flag
+    variable the top Makefile sets (``KBUILD_CFLAGS := $(REALMODE_CFLAGS)`` in x86's boot
+    code): its objects then do not get the top Makefile's value. Makefiles are read once."""
+
+    def __init__(self, srctree: str, fs: FileSystem = REAL) -> None:
+        self._srctree = srctree
+        self._fs = fs
+        self._parsed: dict[str, Makefile | None] = {}
+
+    def __call__(self, directory: str, variable: str) -> bool:
+        parts = [p for p in directory.split("/") if p and p != "."]
+        for depth in range(1, len(parts) + 1):
+            makefile = self._makefile("/".join(parts[:depth]))
+            if makefile is None:
+                continue
+            for assignment in makefile.assignments:
+                keeps = (
+                    f"$({variable})" in assignment.value or f"${{{variable}}}" in assignment.value
+                )
+                if (
+                    assignment.name == variable
+                    and assignment.op in ("=", ":=", "::=")
+                    and not keeps
+                ):
+                    return True
+        return False
+
+    def _makefile(self, directory: str) -> Makefile | None:
+        if directory not in self._parsed:
+            path = kbuild_makefile(self._fs, self._srctree, directory)
+            text = self._fs.text_or_none(os.path.join(self._srctree, path)) if path else None
+            self._parsed[directory] = parse_makefile(text, path) if text and path else None
+        return self._parsed[directory]
