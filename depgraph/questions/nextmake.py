@@ -207,10 +207,8 @@ def plan(
     release = _release_changes(rel, makefiles, before, after, symbols)
 
     def seed(cascade: Cascade) -> None:
-        for change in changes:
-            cascade.reach(change.ident, change.is_symbol)
-        for path in others:
-            _seed_file(cascade, norm.from_absolute(path), changed[path], unknown, new)
+        # Membership first: an object the edits list again (a leftover of an earlier
+        # build) is then redone when its own files changed, and one they drop is not.
         if old is not None and new is not None:
             built = diff_built(old, new)
             notes.extend(
@@ -223,6 +221,11 @@ def plan(
                     lambda obj: exports_symbols(srctree, obj, after),
                 )
             )
+        for change in changes:
+            cascade.reach(change.ident, change.is_symbol)
+        for path in others:
+            _seed_file(cascade, norm.from_absolute(path), changed[path], unknown, new)
+        if old is not None and new is not None:
             unknown.extend(
                 seed_commands(
                     cascade, old, new, (tree.auto_conf, new_values), symbols, edited_lines

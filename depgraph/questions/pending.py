@@ -44,6 +44,7 @@ from depgraph.tree.makefiles import (
 )
 
 _REFERENCES = 40  # objects whose commands teach the part no directory's Makefile decides
+_PER_DIRECTORY = 3  # of them from one directory at most: spread over the tree
 _ANCHORS = ("-DKBUILD_MODFILE=", "-DKBUILD_BASENAME=", "-DMODULE")
 
 
@@ -195,10 +196,24 @@ def _commands(
     candidates: list[tuple[str, str, Counter[str], set[str], str, bool]] = []
     changed: list[tuple[str, str]] = []
     unknown: list[Unknown] = []
+    chains: dict[str, list[str]] = {}
+    sampled: Counter[str] = Counter()
     for name, target in kernel_objects(tree):
+        if name not in new.objects and not name.endswith(".lds"):
+            continue  # not made by its directory's lists (kernel/bounds.s, boot code)
         directory = posixpath.dirname(name) or "."
         source = target.source or ""
         kind = "lds" if name.endswith(".lds") else "S" if source.endswith(".S") else "c"
+        above = chains.get(directory)
+        if above is None:
+            above = chains[directory] = [
+                m for d, m in edited_dirs.items() if d in _chain(directory)
+            ]
+        touched = any(edited[m] > mtimes.get(name, -1) for m in above)
+        if not touched and (
+            len(by_kind.get(kind, ())) >= _REFERENCES or sampled[directory] >= _PER_DIRECTORY
+        ):
+            continue  # enough unchanged objects of its kind, or of its directory, to learn from
         inputs = inputs_of(new, values, name, source)
         if inputs is None:
             continue
@@ -217,18 +232,18 @@ def _commands(
             else:
                 decided.extend(known)
         residual = _residual(words, decided, anchor)
-        above = [m for d, m in edited_dirs.items() if d in _chain(directory)]
-        touched = any(edited[m] > mtimes.get(name, -1) for m in above)
         if not touched:
-            if exact and not removed and len(by_kind.get(kind, ())) < _REFERENCES:
+            if exact and not removed:
                 by_kind.setdefault(kind, []).append(residual)
+                sampled[directory] += 1
             continue
         if -residual:  # a word the Makefiles decide now that the saved command lacks
             changed.append((name, above[-1]))
             continue
         candidates.append((name, kind, residual, removed, above[-1], exact))
+    usual_of = {kind: _usual(found) for kind, found in by_kind.items()}
     for name, kind, residual, removed, makefile, exact in candidates:
-        usual = _usual(by_kind.get(kind, []))
+        usual = usual_of.get(kind)
         if not exact or usual is None:
             why = "its flags cannot be expanded" if not exact else (
                 "no unchanged object like it to compare its command with")  # fmt: skip

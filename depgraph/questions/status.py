@@ -103,8 +103,12 @@ def stale_now(
     for seed in seeds:
         seed(cascade)
     targets = tree.targets
+    # Live: what make visits; a leftover of an earlier build that the edits list again is
+    # visited too (revived by a seed), and remade if its own files are newer.
     live = [
-        name for name in sorted(targets) if name not in tree.stale and name not in LINKED_BY_SCRIPT
+        name
+        for name in sorted(targets)
+        if name not in LINKED_BY_SCRIPT and (name not in tree.stale or cascade.known(name))
     ]
     listed = {name: targets[name].prerequisites() for name in live}
     files: set[str] = set(live)

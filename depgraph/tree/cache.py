@@ -197,6 +197,29 @@ def write_scans(directory: str, key: str, scans: dict[str, Scan]) -> str | None:
     return write_object(directory, scans_path(directory, key), (FORMAT, key, scans))
 
 
+def read_resolution(directory: str, key: str, stamp: tuple[object, ...]) -> object | None:
+    """What :func:`write_resolution` kept for ``stamp`` (the files it was worked out
+    from, by size and mtime), or None."""
+    path = cache_path(directory, key).replace("/tree-", "/config-")
+    try:
+        with open(path, "rb") as handle:
+            found = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError):  # fmt: skip
+        return None
+    if isinstance(found, tuple) and len(found) == 4 and found[:3] == (FORMAT, key, stamp):
+        value: object = found[3]
+        return value
+    return None
+
+
+def write_resolution(directory: str, key: str, stamp: tuple[object, ...], value: object) -> None:
+    """Keep a configuration the tree's Kconfig program resolved, for the next runs (it
+    takes seconds on a kernel, and a tree edited but not rebuilt asks it every run)."""
+    path = cache_path(directory, key).replace("/tree-", "/config-")
+    write_object(directory, path, (FORMAT, key, stamp, value))
+
+
 def write_object(directory: str, path: str, value: object) -> str | None:
     """Pickle ``value`` to ``path`` atomically; returns why it could not, or None."""
     return _write_atomically(

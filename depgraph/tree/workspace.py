@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from depgraph.kbuild.paths import PathNormaliser
 from depgraph.model import BuildTree, DepgraphError, Diagnostic
 from depgraph.parse.config import changed_values, parse_kconfig_deps
+from depgraph.tree import cache
 from depgraph.tree.fs import REAL, FileSystem
 from depgraph.tree.layout import Layout, locate
 from depgraph.tree.load import load_tree
@@ -139,6 +140,11 @@ class Workspace:
         from depgraph.tree.conf import resolve  # a tree without a pending edit never pays
 
         objtree = tree.objtree
+        stamp = self._pending_stamp(edited)
+        if self.cache_dir is not None:
+            kept = cache.read_resolution(self.cache_dir, self._cache_key(), stamp)
+            if isinstance(kept, PendingConfig):
+                return kept
         try:
             config = read_input(self.fs, os.path.join(objtree, CONFIG))
             resolved = resolve(objtree, self.layout.srctree, config, fs=self.fs)
@@ -147,7 +153,28 @@ class Workspace:
             changed = changed_values(tree.auto_conf, tree.config)
             return PendingConfig(changed, note, kconfig_edited=edited)
         changed = changed_values(tree.auto_conf, resolved.values)
-        return PendingConfig(changed, None, resolved.values, edited)
+        found = PendingConfig(changed, None, resolved.values, edited)
+        if self.cache_dir is not None:
+            cache.write_resolution(self.cache_dir, self._cache_key(), stamp, found)
+        return found
+
+    def _cache_key(self) -> str:
+        layout = self.layout
+        return cache.tree_key("config", layout.objtree, layout.srctree, layout.scan)
+
+    def _pending_stamp(self, edited: tuple[str, ...]) -> tuple[object, ...]:
+        """What a resolution depends on: .config, auto.conf and the edited Kconfig files,
+        by size and mtime."""
+        objtree, srctree = self.layout.objtree, self.layout.srctree
+        paths = [os.path.join(objtree, CONFIG), os.path.join(objtree, AUTO_CONF)]
+        paths += [os.path.join(srctree, name) for name in edited]
+        found: list[object] = []
+        for path in paths:
+            try:
+                found.append((path, *self.fs.stat(path)))
+            except OSError:
+                found.append((path, -1, -1))
+        return tuple(found)
 
     def config_pending(self) -> bool:
         """Whether ``.config`` is newer than ``auto.conf`` (the next make syncs first)."""

@@ -193,3 +193,21 @@ def test_status_why_rebuild_and_watch_agree(own_build: Build, capsys, edit: Edit
     from_why = {x["target"] for x in (*described["compile"], *described["link"])}
     assert from_status == from_why == _watch_ready(own_build)
     assert from_status
+
+
+def test_a_file_listed_again_after_it_was_taken_out_is_made_again(own_build: Build, capsys):
+    """Its object and .cmd file stay behind as leftovers when it is taken out; listed
+    again with a newer source, make compiles it again (the leftover is not reused)."""
+    makefile = own_build.src / "drivers/net/Makefile"
+    original = makefile.read_text()
+    flag_and_new_file(own_build)
+    own_build.make()
+    touch(makefile)
+    makefile.write_text(original)
+    (own_build.src / "drivers/net/newfile.c").unlink()
+    own_build.make()
+    flag_and_new_file(own_build)  # back, with a newer source
+    _, answer = status(capsys, own_build)
+    stale = {item["target"] for item in answer["stale"]}
+    assert "drivers/net/newfile.o" in stale
+    assert split(own_build, stale) == split(own_build, make_does(own_build))
