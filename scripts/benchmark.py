@@ -57,7 +57,7 @@ def median(samples: list[tuple[float, int]]) -> tuple[float, int]:
 
 
 def cmd_files(tree: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(tree):
         dirnames[:] = [d for d in dirnames if d != "source"]
         found.extend(

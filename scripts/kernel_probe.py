@@ -392,10 +392,13 @@ def status_mode(
             touched.add(os.path.relpath(probe.path, tree))
     argv = [*cmd, "status", "-C", str(tree), "--json"]
     proc = subprocess.run(argv, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    if proc.returncode != 0:
+    if proc.returncode not in (0, 1, 3):
         print(f"error: {shlex.join(argv)} failed: {proc.stderr.strip()}", file=sys.stderr)
+        _revert_patches(tree, srctree, probes, jobs, log_dir)
         return 2
     data = json.loads(proc.stdout)
+    if data.get("unknown"):
+        print(f"  depgraph could not evaluate: {data['unknown']}")
     predicted = {os.path.normpath(item["target"]) for item in data["stale"]}
     listed = {os.path.normpath(item["target"]): item["reasons"] for item in data["stale"]}
     log = log_dir / "status.log"
@@ -446,9 +449,23 @@ def status_mode(
     if data["config"]:
         (tree / ".config").write_bytes(saved_config)
         run_make(tree, srctree, jobs, log_dir / "status-restore.log")
+    _revert_patches(tree, srctree, probes, jobs, log_dir)
     ok = ok and unlisted == 0
     print("1 passed, 0 failed" if ok else "0 passed, 1 failed")
     return 0 if ok else 1
+
+
+def _revert_patches(
+    tree: Path, srctree: Path | None, probes: Sequence[Probe], jobs: int, log_dir: Path
+) -> None:
+    """Take the patch probes back out of the source tree, last first, and rebuild."""
+    patches = [p.path for p in probes if p.kind == "patch" and p.path is not None]
+    source = srctree or tree
+    for patch in reversed(patches):
+        if patch_applies(source, patch, reverse=True):
+            patch_source(source, patch, reverse=True)
+    if patches:
+        run_make(tree, srctree, jobs, log_dir / "status-revert.log")
 
 
 def _names(printed: set[str], why: str) -> set[str]:

@@ -44,7 +44,9 @@ def reader(stream: IO[str], events: queue.Queue[tuple[float, dict[str, Any]]]) -
         events.put((time.monotonic(), json.loads(line)))
 
 
-def next_event(events: queue.Queue[tuple[float, dict[str, Any]]], timeout: float):  # noqa: ANN201
+def next_event(
+    events: queue.Queue[tuple[float, dict[str, Any]]], timeout: float
+) -> tuple[float, dict[str, Any]]:
     return events.get(timeout=timeout)
 
 

@@ -19,7 +19,12 @@ make reads every Makefile on every run, so an edited Makefile reaches targets in
 
 Only Makefiles newer than a target they govern are looked at. What cannot be told (a
 flag value that cannot be expanded, a directory that sets its own ``KBUILD_CFLAGS`` from
-one that cannot be expanded, a rule or recipe, kbuild's own Makefiles) is reported.
+one that cannot be expanded, a rule or recipe) is reported. So is an edit, since the last
+make, of a Makefile whose flags are not evaluated (:func:`unevaluated_makefiles`): the top
+Makefile, the arch one, kbuild's own, and the Makefile of a directory built by an explicit
+rule (the boot image). The last make is known by a file every kbuild run writes
+(:data:`LAST_MAKE`); without it, every such Makefile newer than a target it reaches is
+reported.
 """
 
 from __future__ import annotations
@@ -46,6 +51,11 @@ from depgraph.tree.makefiles import (
 _REFERENCES = 40  # objects whose commands teach the part no directory's Makefile decides
 _PER_DIRECTORY = 3  # of them from one directory at most: spread over the tree
 _ANCHORS = ("-DKBUILD_MODFILE=", "-DKBUILD_BASENAME=", "-DMODULE")
+# written by every kbuild run of a kernel (the top Kbuild's missing-syscalls check, FORCE)
+LAST_MAKE = ".missing-syscalls.d"
+# kbuild's own Makefiles that a plain build does not read
+_NOT_BUILDING = ("clean", "package", "modinst", "headersinst", "dtbinst", "vdsoinst",
+                 "defconf", "um", "asm-headers", "userprogs")  # fmt: skip
 
 
 def _chain(directory: str) -> list[str]:
@@ -98,6 +108,9 @@ def pending_seeds(
     diff = _membership(tree, new, directories)
     changed, doubts = _commands(tree, new, values, directories, mtimes, edited)
     unknown.extend(doubts)
+    # the Makefile of a directory built by an explicit rule (the boot image): not walked
+    below = [m for m in edited if m not in new.makefiles and posixpath.dirname(m)]
+    unknown.extend(unevaluated_makefiles(tree, fs, mtimes, below=below))
 
     def seed(cascade: Cascade) -> None:
         notes.extend(seed_objects(cascade, diff, {}))
@@ -263,3 +276,60 @@ def _usual(residuals: Sequence[Counter[str]]) -> Counter[str] | None:
     keyed = Counter(frozenset((+r).items()) for r in residuals)
     best, _ = keyed.most_common(1)[0]
     return Counter(dict(best))
+
+
+def last_make(tree: BuildTree, fs: FileSystem) -> int:
+    """When kbuild last ran on the tree (the mtime of :data:`LAST_MAKE`), ``-1`` when
+    it cannot be told."""
+    return fs.mtime(os.path.join(tree.objtree, LAST_MAKE))
+
+
+def global_makefiles(tree: BuildTree, fs: FileSystem, srcarch: str | None) -> list[str]:
+    """The Makefiles every compile reads whose flags are not evaluated (srctree-relative):
+    the top one (and the top ``Kbuild``, whose own rules compile ``kernel/bounds.s``), the
+    arch one and what it includes, kbuild's own."""
+    top = tree.srctree.rstrip("/") + "/"
+    patterns = ["Makefile", "Kbuild", "scripts/Makefile.*", "scripts/Kbuild.include"]
+    if srcarch:
+        patterns.append(f"arch/{srcarch}/Makefile*")
+    found: set[str] = set()
+    for pattern in patterns:
+        for path in fs.glob(top + pattern):
+            name = path[len(top) :] if path.startswith(top) else path
+            suffix = name.rsplit("Makefile", 1)[-1].lstrip("._")
+            if suffix not in _NOT_BUILDING and fs.is_file(path):
+                found.add(name)
+    return sorted(found)
+
+
+def unevaluated_makefiles(
+    tree: BuildTree,
+    fs: FileSystem,
+    mtimes: Mapping[str, int],
+    *,
+    everywhere: Iterable[str] = (),
+    below: Iterable[str] = (),
+) -> list[Unknown]:
+    """The Makefiles whose flags are not evaluated that changed since the last make (or,
+    when that is not known, after a target they reach was built): what they do to the
+    command lines of the targets they reach cannot be told without their old text. Those
+    of ``everywhere`` reach every compiled target, those of ``below`` the ones of their
+    directory and the directories below it."""
+    since = last_make(tree, fs)
+    after = "since the last make" if since >= 0 else "after targets it reaches were built"
+    asked = [*((m, None) for m in everywhere), *((m, m) for m in below)]
+    edits = [(m, r, fs.mtime(os.path.join(tree.srctree, m))) for m, r in asked]
+    edits = [(m, r, edited) for m, r, edited in edits if edited >= 0 and edited > since]
+    if not edits:
+        return []  # the hot path of status: nothing edited since the last make
+    compiled = [(name, mtimes.get(name, -1)) for name, _ in kernel_objects(tree)]
+    unknown: list[Unknown] = []
+    for makefile, reach, edited in edits:
+        top = posixpath.dirname(reach) + "/" if reach is not None else ""
+        older = sorted(n for n, when in compiled if 0 <= when < edited and n.startswith(top))
+        if older:
+            more = f" (and {len(older) - 1} more)" if len(older) > 1 else ""
+            unknown.append(Unknown(
+                makefile, f"changed {after}; depgraph does not evaluate its flags",
+                f"the command line of {older[0]}{more} may change"))  # fmt: skip
+    return unknown

@@ -35,7 +35,12 @@ from depgraph.model import BuildTree, NodeKind, ReasonKind
 from depgraph.parse.config import changed_values
 from depgraph.questions.makechange import Unknown
 from depgraph.questions.nextmake import plan
-from depgraph.questions.pending import edited_makefiles, pending_seeds
+from depgraph.questions.pending import (
+    edited_makefiles,
+    global_makefiles,
+    pending_seeds,
+    unevaluated_makefiles,
+)
 from depgraph.questions.why import Cascade, Reason
 from depgraph.tree.fs import REAL, FileSystem
 from depgraph.tree.index import StampSeq
@@ -185,8 +190,11 @@ def status_of(seen: Look, fs: FileSystem = REAL) -> Status:
     live = [name for name in tree.targets if name not in tree.stale]
     mtimes = seen.times.mtimes(live)
     edited = edited_makefiles(tree, fs, mtimes)
+    srcarch = recorded_env(tree.objtree, fs).get("SRCARCH")
+    unknown.append(
+        unevaluated_makefiles(tree, fs, mtimes, everywhere=global_makefiles(tree, fs, srcarch))
+    )
     if edited:
-        srcarch = recorded_env(tree.objtree, fs).get("SRCARCH")
         more_notes, doubts, seed = pending_seeds(tree, fs, values, srcarch, mtimes, edited)
         seeds.append(seed)
         notes.append(more_notes)

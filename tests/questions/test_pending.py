@@ -211,3 +211,37 @@ def test_a_file_listed_again_after_it_was_taken_out_is_made_again(own_build: Bui
     stale = {item["target"] for item in answer["stale"]}
     assert "drivers/net/newfile.o" in stale
     assert split(own_build, stale) == split(own_build, make_does(own_build))
+
+
+UNEVALUATED = [
+    ("arch/boot/Makefile", "CFLAGS_misc.o += -DFUZZ_BOOT\n"),  # built by an explicit rule
+    ("scripts/Makefile.lib", "KBUILD_CFLAGS += -DFUZZ_KBUILD\n"),  # kbuild's own
+]
+
+
+@pytest.mark.parametrize(("makefile", "line"), UNEVALUATED, ids=lambda x: x.split("/")[-1])
+def test_an_edit_of_a_makefile_whose_flags_are_not_evaluated_is_reported(
+    own_build: Build, capsys, makefile: str, line: str
+):
+    """Without its old text, what the edit does to command lines cannot be told: status
+    says so (exit 3) and lists only what make then redoes."""
+    _append(own_build.src / makefile, line)
+    code, answer = status(capsys, own_build)
+    assert code == 3
+    assert [u["where"] for u in answer["unknown"]] == [makefile]
+    stale = {item["target"] for item in answer["stale"]}
+    made = make_does(own_build)
+    assert made and stale <= made
+    code, after = status(capsys, own_build)
+    assert (code, after["stale"], after["unknown"]) == (0, [], [])
+
+
+def test_a_makefile_edited_before_the_last_make_is_not_reported(own_build: Build, capsys):
+    """make rewrites .missing-syscalls.d on every run (as a kernel's top Kbuild does):
+    an edit older than it was read by that make, which redid what it changed."""
+    _append(own_build.src / "scripts/Makefile.lib", "# read by the next make\n")
+    code, answer = status(capsys, own_build)
+    assert code == 3 and answer["stale"] == []
+    assert make_does(own_build) == set()
+    code, answer = status(capsys, own_build)
+    assert (code, answer["stale"], answer["unknown"]) == (0, [], [])
