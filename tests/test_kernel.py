@@ -34,7 +34,10 @@ PROBES = [
     "touch:include/linux/export-internal.h",
     "config:CONFIG_DEFAULT_MMAP_MIN_ADDR=8192",
     'config:CONFIG_MODPROBE_PATH="/sbin/depgraph-probe"',
-]
+    # vmlinux's export table: an export added, one removed, code of an exporter edited
+    *(f"patch:{ROOT}/tests/fixtures/kernel-probes/kernel-{name}.patch"
+      for name in ("export-added", "export-removed", "code-of-an-exporter")),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("probe", PROBES)
@@ -43,6 +46,19 @@ def test_depgraph_predicts_what_make_rebuilds(probe: str):
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "kernel_probe.py"), "--tree", str(TREE),
          "--depgraph", depgraph, probe],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "1 passed, 0 failed" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["export-added", "export-removed", "code-of-an-exporter"])
+def test_status_of_a_pending_patch_is_what_make_then_does(name: str):
+    depgraph = f"{sys.executable} -m depgraph"
+    patch = ROOT / "tests" / "fixtures" / "kernel-probes" / f"kernel-{name}.patch"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "kernel_probe.py"), "--tree", str(TREE),
+         "--depgraph", depgraph, "--status", f"patch:{patch}"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

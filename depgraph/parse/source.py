@@ -74,3 +74,42 @@ def scan_config_mentions(text: str) -> tuple[Mention, ...]:
             Mention(symbol_name(m.group(1)), line, text[begin : end if end >= 0 else None].strip())
         )
     return tuple(found)
+
+
+# EXPORT_SYMBOL(sym), EXPORT_SYMBOL_GPL(sym), EXPORT_SYMBOL_NS[_GPL](sym, ns),
+# EXPORT_SYMBOL_FOR_MODULES(...), EXPORT_TRACEPOINT_SYMBOL[_GPL](tp): one call on a line
+_EXPORT_CALL = re.compile(
+    r"\bEXPORT_(?:SYMBOL(?:_NS)?(?:_GPL)?|SYMBOL_FOR_MODULES|TRACEPOINT_SYMBOL(?:_GPL)?)"
+    r"\s*\(([^()]*)\)\s*;?"
+)
+_EXPORT_WORD = re.compile(r"\bEXPORT_(?:SYMBOL|TRACEPOINT_SYMBOL)\w*")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLines:
+    """What some lines of a C or assembler file export to modules: each export call as
+    written, without blanks (``EXPORT_SYMBOL_GPL(foo)``), and the numbers of the lines
+    that mention an export macro in a way not read as one call (a ``#define``, a call
+    split over lines)."""
+
+    calls: tuple[str, ...]
+    unread: tuple[int, ...]
+
+
+def export_lines(text: str, numbers: set[int]) -> ExportLines:
+    """The export calls of the lines ``numbers`` (1-based) of ``text``. A comment line
+    (``*``, ``//``, ``/*`` first) exports nothing."""
+    calls: list[str] = []
+    unread: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number not in numbers or "EXPORT_" not in line:
+            continue
+        code = line.strip()
+        if code.startswith(("*", "//", "/*")):
+            continue
+        found = [m.group(0) for m in _EXPORT_CALL.finditer(code)]
+        if code.startswith("#") or len(found) != len(_EXPORT_WORD.findall(code)):
+            unread.append(number)
+            continue
+        calls.extend("".join(call.split()).rstrip(";") for call in found)
+    return ExportLines(tuple(sorted(calls)), tuple(unread))

@@ -48,6 +48,7 @@ from depgraph.questions.configchange import (
     seed_flags,
     seed_objects,
 )
+from depgraph.questions.exports import export_edit
 from depgraph.questions.makechange import (
     Unknown,
     changed_lines,
@@ -225,6 +226,9 @@ def plan(
             cascade.reach(change.ident, change.is_symbol)
         for path in others:
             _seed_file(cascade, norm.from_absolute(path), changed[path], unknown, new)
+            if changed[path] is EditKind.CHANGED:
+                unknown.extend(export_edit(cascade, norm.from_absolute(path), path,
+                                           (before, after), new))  # fmt: skip
         if old is not None and new is not None:
             unknown.extend(
                 seed_commands(

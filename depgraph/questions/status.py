@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from depgraph.kbuild.facts import LINKED_BY_SCRIPT
 from depgraph.model import BuildTree, NodeKind, ReasonKind
 from depgraph.parse.config import changed_values
+from depgraph.questions.exports import pending_exports
 from depgraph.questions.makechange import Unknown
 from depgraph.questions.nextmake import plan
 from depgraph.questions.pending import (
@@ -126,6 +127,7 @@ def stale_now(
     stamp_time.update((symbol, PENDING) for symbol in pending if symbol in stamp_time)
 
     missing: set[str] = set()
+    sources_edited: list[tuple[str, str]] = []
     for name in live:
         if seeds and not cascade.known(name):
             continue  # no longer built: make does not look at it
@@ -141,12 +143,15 @@ def stale_now(
             for prerequisite, when in zip(prerequisites, times_of, strict=True):
                 if when > own_time:
                     cascade.redo(name, cascade.reason(target, prerequisite))
+                    if prerequisite == target.source and target.compiled:
+                        sources_edited.append((name, prerequisite))
         own_symbols = stamps_of[name]
         if max(map(stamp_time.__getitem__, own_symbols), default=MISSING) > own_time:
             for symbol in own_symbols:
                 if stamp_time[symbol] > own_time:
                     cascade.redo(name, cascade.reason(target, symbol, True))
 
+    doubts = pending_exports(cascade, sources_edited, text.data)
     answer = cascade.answer(())
     stale = tuple(
         StaleTarget(
@@ -160,7 +165,7 @@ def stale_now(
         )
         for item in (*answer.compile, *answer.link)
     )
-    return Status(stale, dict(pending), answer.notes)
+    return Status(stale, dict(pending), answer.notes, tuple(doubts))
 
 
 def _symbols(stamps: StampSeq | Iterable[tuple[str, str]]) -> Iterable[str]:
@@ -203,6 +208,6 @@ def status_of(seen: Look, fs: FileSystem = REAL) -> Status:
     return replace(
         status,
         notes=(*(n for found in notes for n in found), *status.notes),
-        unknown=tuple(u for found in unknown for u in found),
+        unknown=(*(u for found in unknown for u in found), *status.unknown),
         kconfig_edited=seen.pending.kconfig_edited,
     )

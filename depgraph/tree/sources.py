@@ -101,6 +101,15 @@ class SourceReader:
                 return text
         return ""
 
+    def data(self, ident: str) -> bytes | None:
+        """The bytes of a file of the trees (a source, an object), None when missing."""
+        for path in self._norm.absolute_candidates(ident):
+            try:
+                return self._fs.read_bytes(path)
+            except OSError:
+                continue
+        return None
+
     def exists(self, ident: str) -> bool:
         return any(self._fs.exists(p) for p in self._norm.absolute_candidates(ident))
 
