@@ -35,8 +35,9 @@ For each probe, in order:
      stamps, temporary link files, ``.cmd`` files themselves are listed apart).
 
 By default the tree is brought up to date once before the first probe (``--no-settle``
-skips that), and a ``config:`` probe's ``.config`` is restored and rebuilt afterwards
-(``--keep-config`` keeps the change).
+skips that), and a ``config:`` probe's ``.config`` is restored, and a ``patch:`` probe's
+patch reverted, and the tree rebuilt afterwards (``--keep`` keeps the change: a large
+patch is then undone by probing its reverse, not by one more build).
 
 Exit status: 0 if every probe matched (or ``--make-only``), 1 if any differed, 2 on
 usage or tool errors.
@@ -556,9 +557,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-settle", action="store_true", help="do not run make once before the first probe"
     )
     ap.add_argument(
+        "--keep",
         "--keep-config",
+        dest="keep",
         action="store_true",
-        help="do not restore .config (and rebuild) after a config: probe",
+        help="do not undo a config: or patch: probe (restore .config, revert the patch) "
+        "and rebuild afterwards",
     )
     ap.add_argument(
         "--status",
@@ -619,6 +623,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             failed += 1
         if (
             probe.kind == "patch"
+            and not args.keep
             and probe.path is not None
             and patch_applies(src_for_paths, probe.path, reverse=True)
         ):
@@ -628,7 +633,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             except ProbeError as e:
                 print(f"error: reverting {probe.spec}: {e}", file=sys.stderr)
                 return 2
-        if saved_config is not None and not args.keep_config:
+        if saved_config is not None and not args.keep:
             (tree / ".config").write_bytes(saved_config)
             try:
                 run_make(tree, srctree, args.jobs, log_dir / f"probe{n}-restore.log")

@@ -172,10 +172,13 @@ def _words(target: Target) -> list[str]:
 def _anchor(words: Sequence[str], directory: str, norm: PathNormaliser) -> int:
     """Where the part of a compile command that Makefiles decide ends: at kbuild's
     ``-I$(src) -I$(obj)`` of the object's directory (an out-of-tree build), else at the
-    first of the module and name flags."""
-    for i, word in enumerate(words[:-1]):
-        pair = word.startswith("-I") and words[i + 1].startswith("-I")
-        if pair and norm(word[2:]) == directory and norm(words[i + 1][2:]) == directory:
+    first of the module and name flags. kbuild appends its pair after every flag the
+    Makefiles decide, so it is the last such pair: a Makefile's own ``-I$(src)``
+    (``ccflags-y += -I$(src)``) comes before it and is one of the decided words."""
+    for i in range(len(words) - 2, -1, -1):
+        word, after = words[i], words[i + 1]
+        pair = word.startswith("-I") and after.startswith("-I")
+        if pair and norm(word[2:]) == directory and norm(after[2:]) == directory:
             return i
     for i, word in enumerate(words):
         if word.startswith(_ANCHORS):

@@ -245,3 +245,18 @@ def test_a_makefile_edited_before_the_last_make_is_not_reported(own_build: Build
     assert make_does(own_build) == set()
     code, answer = status(capsys, own_build)
     assert (code, answer["stale"], answer["unknown"]) == (0, [], [])
+
+
+def test_a_makefile_that_adds_its_own_directory_to_the_include_path_is_read_right(
+    own_build: Build, capsys
+):
+    """``ccflags-y += -I$(src)`` puts the directory's own ``-I`` before kbuild's
+    ``-I$(src) -I$(obj)`` pair (drivers/block, kernel/trace in Linux): once built, a
+    Makefile saved again without a change is nothing to redo, as make finds it."""
+    _append(own_build.src / "drivers/net/Makefile", "ccflags-y += -I$(src)\n")
+    made = make_does(own_build)
+    assert "drivers/net/netqueue.o" in made
+    touch(own_build.src / "drivers/net/Makefile")
+    code, answer = status(capsys, own_build)
+    assert (code, answer["stale"], answer["unknown"]) == (0, [], [])
+    assert make_does(own_build) == set()
