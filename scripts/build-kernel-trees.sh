@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# (Re)create the real Linux 6.12 kbuild object trees that depgraph is tested against.
+# (Re)create the real Linux kbuild object trees that depgraph is tested against.
 #
 # Usage: scripts/build-kernel-trees.sh [DIR] [TREE...]
 #   DIR    where the trees go (default: $DEPGRAPH_KERNELS, else /work/kernels); must be
 #          outside the repository.  If the first argument is a tree name, DIR is defaulted.
-#   TREE   any of: tiny (default), extmod, defconfig, intree
+#   TREE   any of: tiny (default), extmod, defconfig, intree, arm64, clang, v6.1
 #
 #   tiny      make O=DIR/tiny tinyconfig + MODULES, autofs4.ko (composite module:
 #             fs/autofs/*.o) and dummy-irq.ko (single-file module: drivers/misc/dummy-irq.o);
@@ -14,6 +14,18 @@
 #   defconfig make O=DIR/defconfig defconfig && make -j2.  ~25 minutes on 2 cores.
 #   intree    a copy of the source in DIR/intree, configured like tiny and built without O=
 #             (all paths relative to the tree).  ~2 minutes plus the copy (1.5 GB).
+#   arm64     make O=DIR/arm64 ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- (Debian's
+#             gcc-aarch64-linux-gnu): tinyconfig + the modules of tiny + ARCH_VEXPRESS, so
+#             that the device trees of arch/arm64/boot/dts/arm/ are built (dtbs, with
+#             scripts/dtc/dtc), besides drivers/of/empty_root.dtb.o, the vDSO
+#             (arch/arm64/kernel/vdso/, pulled in by vdso-wrap.o's .incbin) and Image.gz.
+#             ~6 minutes.  Make knows the tree's ARCH and CROSS_COMPILE only when given
+#             them: kernel_probe.py reads them from the tree.
+#   clang     make O=DIR/clang LLVM=1 (Debian's clang, lld, llvm): x86_64 tinyconfig +
+#             the modules of tiny.  ~4 minutes.
+#   v6.1      Linux 6.1 (Debian's linux-source-6.1, unpacked to DIR/linux-6.1), make
+#             O=DIR/v6.1: x86_64 tinyconfig + the modules of tiny (kbuild's older cmd_
+#             layout; objtool built with its own fixdep in tools/).  ~4 minutes.
 #
 # The extra trees are built on demand only; defconfig is not built unless asked for.
 # Test suites find the tree through DEPGRAPH_KERNEL_TREE (e.g. DIR/tiny).
@@ -23,7 +35,7 @@
 set -euo pipefail
 
 KVER=6.12
-TREES_ALL="tiny extmod defconfig intree"
+TREES_ALL="tiny extmod defconfig intree arm64 clang v6.1"
 
 is_tree() { case " $TREES_ALL " in *" $1 "*) return 0 ;; esac; return 1; }
 
@@ -56,12 +68,18 @@ fi
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd -P)
 SRC=$DIR/linux-$KVER
-TARBALL=/usr/src/linux-source-$KVER.tar.xz
 
 log() { printf '==> %s\n' "$*" >&2; }
 
 # --- packages -------------------------------------------------------------------------
 PKGS=(linux-source-$KVER flex bison bc libelf-dev libssl-dev)
+for t in "${TREES[@]}"; do
+    case $t in
+    arm64) PKGS+=(gcc-aarch64-linux-gnu) ;;
+    clang) PKGS+=(clang lld llvm) ;;
+    v6.1) PKGS+=(linux-source-6.1) ;;
+    esac
+done
 missing=()
 for p in "${PKGS[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -77,14 +95,18 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 # --- source ---------------------------------------------------------------------------
-if [[ ! -f $SRC/Makefile ]]; then
-    log "unpacking $TARBALL to $SRC"
+# unpack_source VERSION: Debian's /usr/src/linux-source-VERSION.tar.xz to DIR/linux-VERSION
+unpack_source() {
+    local version=$1 src=$DIR/linux-$1 tarball=/usr/src/linux-source-$1.tar.xz
+    [[ -f $src/Makefile ]] && return 0
+    log "unpacking $tarball to $src"
     tmp=$(mktemp -d "$DIR/.unpack.XXXXXX")
-    tar -C "$tmp" -xf "$TARBALL"
-    # The Debian tarball unpacks to linux-source-6.12/.
-    mv "$tmp"/linux-source-$KVER "$SRC"
+    tar -C "$tmp" -xf "$tarball"
+    # The Debian tarball unpacks to linux-source-VERSION/.
+    mv "$tmp"/linux-source-"$version" "$src"
     rmdir "$tmp"
-fi
+}
+unpack_source "$KVER"
 
 # Builds run without -s on purpose: arch/x86/boot/bzImage's command ends in ">/dev/null" under
 # make -s (silent_redirect_image), so a silent build would make the next normal make
@@ -93,22 +115,26 @@ kmake() { make -C "$SRC" "$@"; }
 
 # Configure OBJ (an objtree, or the source copy for an in-tree build) as "tiny".
 # $1: objtree; $2: source tree whose scripts/config to use; remaining: make prefix args.
+# TINY_ENABLE: more symbols to set to y (each must survive olddefconfig).
+TINY_ENABLE=()
 configure_tiny() {
     local obj=$1 src=$2
     shift 2
     if [[ -f $obj/.config ]] && grep -q '^CONFIG_AUTOFS_FS=m' "$obj/.config"; then
         return 0
     fi
-    log "configuring $obj (tinyconfig + modules)"
+    log "configuring $obj (tinyconfig + modules ${TINY_ENABLE[*]})"
     make -s "$@" tinyconfig
+    local sym enable=()
+    for sym in "${TINY_ENABLE[@]}"; do enable+=(--enable "$sym"); done
     "$src/scripts/config" --file "$obj/.config" \
         --enable MODULES \
         --enable MODULE_UNLOAD \
         --module AUTOFS_FS \
-        --module DUMMY_IRQ
+        --module DUMMY_IRQ \
+        "${enable[@]}"
     make -s "$@" olddefconfig
-    local sym
-    for sym in MODULES=y AUTOFS_FS=m DUMMY_IRQ=m; do
+    for sym in MODULES=y AUTOFS_FS=m DUMMY_IRQ=m "${TINY_ENABLE[@]/%/=y}"; do
         grep -q "^CONFIG_$sym\$" "$obj/.config" || {
             echo "CONFIG_$sym did not survive olddefconfig in $obj/.config" >&2
             exit 1
@@ -224,6 +250,36 @@ build_intree() {
     configure_tiny "$src" "$src" -C "$src"
     log "building $src (in-tree)"
     make -C "$src" -j"$JOBS"
+}
+
+# A tree built with make variables of its own (ARCH, CROSS_COMPILE, LLVM): every make of
+# it must be given them again.  $1: tree name; $2: source tree; remaining: the variables.
+build_variant() {
+    local obj=$DIR/$1 src=$2
+    shift 2
+    mkdir -p "$obj"
+    configure_tiny "$obj" "$src" -C "$src" O="$obj" "$@"
+    log "building $obj ($*)"
+    make -C "$src" O="$obj" "$@" -j"$JOBS"
+}
+
+build_arm64() {
+    TINY_ENABLE=(ARCH_VEXPRESS)
+    build_variant arm64 "$SRC" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+    TINY_ENABLE=()
+}
+
+build_clang() {
+    TINY_ENABLE=(64BIT)
+    build_variant clang "$SRC" ARCH=x86_64 LLVM=1
+    TINY_ENABLE=()
+}
+
+build_v6.1() {
+    unpack_source 6.1
+    TINY_ENABLE=(64BIT)
+    build_variant v6.1 "$DIR/linux-6.1" ARCH=x86_64
+    TINY_ENABLE=()
 }
 
 for t in "${TREES[@]}"; do

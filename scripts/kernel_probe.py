@@ -290,10 +290,46 @@ def patch_source(srctree: Path, patch: Path, *, reverse: bool = False) -> None:
 # make and depgraph
 
 
+# The architecture whose symbol a .config sets, where it is not CONFIG_<DIR> (arch/Kconfig)
+_ARCH_SYMBOLS = {"powerpc": "PPC", "um": "UML", "x86": "X86"}
+_COMPILED_WITH = ("init/.main.o.cmd", "init/.version.o.cmd", "kernel/.fork.o.cmd")
+
+
+def tree_make_variables(tree: Path, srctree: Path | None) -> list[str]:
+    """The make variables a tree was built with that make cannot guess again: ``ARCH``
+    (from the architecture symbol of its ``.config``), and ``CROSS_COMPILE`` or ``LLVM``
+    (from the compiler of a saved compile command: ``aarch64-linux-gnu-gcc``, ``clang``,
+    ``clang-19``). A variable set in the environment is left to the environment."""
+    found: dict[str, str] = {}
+    config = (tree / ".config").read_text(errors="replace")
+    arch_dir = (srctree or tree) / "arch"
+    for name in sorted(p.name for p in arch_dir.iterdir() if (p / "Kconfig").is_file()):
+        symbol = _ARCH_SYMBOLS.get(name, name.upper())
+        if re.search(rf"^CONFIG_{symbol}=y$", config, re.M):
+            found["ARCH"] = name
+            break
+    for rel in _COMPILED_WITH:
+        try:
+            first = (tree / rel).read_text(errors="replace").split("\n", 1)[0]
+        except OSError:
+            continue
+        words = first.split(":=", 1)[-1].split()
+        if not words:
+            continue
+        compiler = os.path.basename(words[0])
+        if m := re.fullmatch(r"clang(-\d+)?", compiler):
+            found["LLVM"] = m.group(1) or "1"
+        elif compiler.endswith("gcc") and words[0] != "gcc":
+            found["CROSS_COMPILE"] = words[0][: -len("gcc")]
+        break
+    return [f"{k}={v}" for k, v in sorted(found.items()) if k not in os.environ]
+
+
 def make_argv(tree: Path, srctree: Path | None, jobs: int, extra: Sequence[str] = ()) -> list[str]:
+    variables = tree_make_variables(tree, srctree)
     if srctree is None:
-        return ["make", "-C", str(tree), "V=2", f"-j{jobs}", *extra]
-    return ["make", "-C", str(srctree), f"O={tree}", "V=2", f"-j{jobs}", *extra]
+        return ["make", "-C", str(tree), *variables, "V=2", f"-j{jobs}", *extra]
+    return ["make", "-C", str(srctree), f"O={tree}", *variables, "V=2", f"-j{jobs}", *extra]
 
 
 def run_make(
