@@ -100,6 +100,22 @@ def _printf_prefix(fmt: str) -> str | None:
     return fmt.split("%s", 1)[0]
 
 
+# A word that starts a simple command and names a file by path: ``./scripts/dtc/dtc``
+_PATH_PROGRAM = re.compile(r"(?:^|[;&|({]|&&|\|\|)\s*((?:\./)?[\w.+-]*/[\w./+-]+)(?=\s|$)")
+
+
+def tool_programs(command: str) -> tuple[str, ...]:
+    """The programs a compile command runs that are named by a path: the tools of the
+    tree a rule lists among its prerequisites (``$(obj)/%.dtb: … $(DTC)`` in
+    scripts/Makefile.dtbs runs ``./scripts/dtc/dtc``). A cheap scan, without the word
+    split of :func:`parse_command`: a tree has thousands of long compile commands and
+    almost none of them run such a tool."""
+    if "/" not in command:
+        return ()
+    found = (m.group(1) for m in _PATH_PROGRAM.finditer(command))
+    return tuple(dict.fromkeys(w for w in found if _looks_like_path(w)))
+
+
 def parse_command(command: str) -> CommandIO:
     """Split ``command`` into the files it reads, writes and runs; see the module doc."""
     words = split_command(command)

@@ -267,6 +267,19 @@ class Include:
 
 
 @dataclass(frozen=True, slots=True)
+class Rule:
+    """``targets: prerequisites`` on ``line`` (as written, the order-only part after ``|``
+    and a recipe after ``;`` dropped), inside ``guards``. Pattern rules (``%``), double
+    colon and static pattern rules are kept as written too; :func:`evaluate` expands
+    the explicit ones only."""
+
+    targets: str
+    prerequisites: str
+    line: int
+    guards: tuple[Guard, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Makefile:
     """One kbuild Makefile: its assignments and includes in file order, the names it
     exports (``export X`` anywhere exports ``X`` for the whole run, as in make), the
@@ -279,6 +292,7 @@ class Makefile:
     exports: frozenset[str]
     others: tuple[tuple[int, str], ...]
     diagnostics: tuple[Diagnostic, ...]
+    rules: tuple[Rule, ...] = ()
 
     @property
     def skipped(self) -> int:
@@ -414,6 +428,42 @@ def _has_top_level_colon(line: str) -> bool:
     return False
 
 
+def _top_level(line: str, chars: str) -> list[int]:
+    """Where ``chars`` occur in ``line`` outside ``$(…)`` and ``${…}``."""
+    found: list[int] = []
+    position = 0
+    while position < len(line):
+        char = line[position]
+        if char == "$" and line[position + 1 : position + 2] in ("(", "{"):
+            end = _matching(line, position + 1)
+            if end < 0:
+                return found
+            position = end + 1
+            continue
+        if char in chars:
+            found.append(position)
+        position += 1
+    return found
+
+
+def _rule(line: str) -> tuple[str, str] | None:
+    """A rule line's targets and prerequisites (normal ones only); None for a
+    target-specific variable (``foo.o: X := y``) or a double-colon rule."""
+    colons = _top_level(line, ":")
+    if not colons or line[colons[0] + 1 : colons[0] + 2] == ":":
+        return None
+    targets, rest = line[: colons[0]], line[colons[0] + 1 :]
+    semicolon = _top_level(rest, ";")
+    if semicolon:
+        rest = rest[: semicolon[0]]
+    if _top_level(rest, "="):
+        return None  # a target-specific variable (foo.o: private X := y)
+    bar = _top_level(rest, "|")
+    if bar:
+        rest = rest[: bar[0]]
+    return targets.strip(), rest.strip()
+
+
 def classify(name: str) -> tuple[VarKind, str]:
     """The kind of a variable and its stem, judged from the name as written."""
     if name in _DIRECTORY_FLAG_NAMES or name in _ALL_FLAG_NAMES or _KBUILD_FLAGS.match(name):
@@ -462,6 +512,7 @@ class _Parser:
         self.statements: list[Assignment | Include] = []
         self.exports: set[str] = set()
         self.others: list[tuple[int, str]] = []
+        self.rules: list[Rule] = []
         self.diagnostics: list[Diagnostic] = []
 
     def error(self, line: int, message: str, text: str) -> None:
@@ -516,6 +567,9 @@ class _Parser:
                 continue
             if _has_top_level_colon(line):
                 in_rule = True  # a rule (or a target-specific variable): its recipe follows
+                rule = _rule(line)
+                if rule is not None:
+                    self.rules.append(Rule(rule[0], rule[1], number, self.guards()))
             self.others.append((number, line))
         if define_depth:
             self.error(define_line, "define without endef", "define")
@@ -527,6 +581,7 @@ class _Parser:
             frozenset(self.exports),
             tuple(self.others),
             tuple(self.diagnostics),
+            tuple(self.rules),
         )
 
     def assignment(self, number: int, line: str) -> bool:
@@ -1143,6 +1198,18 @@ class Built:
     exported: frozenset[str]
     flags: Mapping[str, Flag] = field(default_factory=dict)
     read: frozenset[str] = frozenset()
+    rules: tuple[ExplicitRule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExplicitRule:
+    """An explicit rule of the Makefiles read, expanded: its targets and normal
+    prerequisites as make sees them (``FORCE`` left out), and where it is written."""
+
+    targets: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    path: str
+    line: int
 
 
 def _dedupe(items: Iterable[Item]) -> tuple[Item, ...]:
@@ -1182,6 +1249,7 @@ class _Evaluation:
         self.unresolved: dict[tuple[str, int, str], Diagnostic] = {}
         self.exported: set[str] = set(variables)
         self.depth = 0
+        self.rules: list[tuple[str, Rule]] = []
 
     def assignable(self, name: str) -> bool:
         """Whether some assignment of the files read could set ``name``."""
@@ -1242,6 +1310,7 @@ class _Evaluation:
     def run(self, makefile: Makefile) -> None:
         self.exported |= makefile.exports
         self.learn_names(makefile)
+        self.rules.extend((makefile.path, rule) for rule in makefile.rules)
         for statement in makefile.statements:
             if isinstance(statement, Include):
                 self.run_include(makefile.path, statement)
@@ -1371,6 +1440,24 @@ class _Evaluation:
             out[name] = Flag(" ".join(shown.split()), exact, where)
         return out
 
+    def explicit_rules(self) -> list[ExplicitRule]:
+        """The explicit rules whose guards hold (or cannot be decided), expanded with the
+        variables' final values; a rule with a name that cannot be expanded, a pattern
+        (``%``) or a static pattern is left out."""
+        found: list[ExplicitRule] = []
+        for path, rule in self.rules:
+            if self.guards_hold(path, rule.guards) is None:
+                continue
+            targets, missing = self.expand(rule.targets)
+            prerequisites, missing_too = self.expand(rule.prerequisites)
+            text = targets + prerequisites
+            if missing or missing_too or _UNRESOLVED in text or "%" in text or ":" in text:
+                continue
+            words = tuple(w for w in prerequisites.split() if w != "FORCE")
+            if targets.split() and words:
+                found.append(ExplicitRule(tuple(targets.split()), words, path, rule.line))
+        return found
+
     def final_variables(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for name, var in self.env.items():
@@ -1442,6 +1529,7 @@ def evaluate(
         frozenset(run.exported),
         flags,
         frozenset(made_from),
+        tuple(run.explicit_rules()),
     )
 
 

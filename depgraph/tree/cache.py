@@ -26,7 +26,7 @@ from depgraph.model import Diagnostic
 from depgraph.tree.index import Index
 
 # Bump when what is stored changes meaning; a cache of another format is rebuilt.
-FORMAT = 8
+FORMAT = 9
 
 # A tree's cache file: a header, a pickle of the State, then the large integer columns
 # of its index raw (8-byte aligned). They are mapped, not read: a warm start unpickles a
@@ -44,7 +44,8 @@ class CmdEntry(NamedTuple):
     mtime_ns: int
     target: int  # index id of its target, -1 when it gave none
     diagnostics: tuple[Diagnostic, ...]
-    candidates: tuple[str, ...] = ()  # link-type targets: the files the command names
+    candidates: tuple[str, ...] = ()  # link-type targets: the files the command names;
+    # compiled ones: the programs named by a path it runs (tool_programs)
     responses: tuple[str, ...] = ()  # ... and its @response files
 
 
@@ -64,6 +65,11 @@ class State:
         default_factory=dict
     )
     configs_changed: bool = False  # this run's only: set when a config file was re-read
+    # The prerequisites only directories' Makefile rules name (target, prerequisite), and
+    # what they were read from: each Makefile with its mtime, and the configuration's
+    # (size, mtime_ns)
+    rules_stamp: tuple[object, ...] = ()
+    rules: tuple[tuple[str, str], ...] = ()
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)

@@ -19,7 +19,7 @@ from depgraph.parse.cmdfile import (
     parse_grouped,
     read_group,
 )
-from depgraph.parse.command import parse_command
+from depgraph.parse.command import parse_command, tool_programs
 from depgraph.parse.depfile import parse_depfile
 from depgraph.tree import cache
 from depgraph.tree.fs import FileSystem
@@ -141,7 +141,8 @@ def load_cmd(
         index_users=not cold,
     )  # fmt: skip
     if is_compiled(kind, source >= 0):
-        return cache.CmdEntry(size, mtime, tid, record.diagnostics)
+        tools = tool_programs(record.command)
+        return cache.CmdEntry(size, mtime, tid, record.diagnostics, tools)
     io = parse_command(record.command)
     return cache.CmdEntry(size, mtime, tid, record.diagnostics, io.candidates, io.response_files)
 

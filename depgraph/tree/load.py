@@ -25,6 +25,7 @@ from depgraph.tree.cmdfiles import Ids, load_cmd, load_depfile
 from depgraph.tree.fs import REAL, FileSystem
 from depgraph.tree.index import KINDS, Index, TargetsView, UsersBuilder, UsersView
 from depgraph.tree.layout import Layout
+from depgraph.tree.makefiles import guess_srcarch, makefile_signature, rule_prerequisites
 from depgraph.tree.parallel import MAX_WORKERS, PARALLEL_FROM, Progress, parse_in_workers
 
 
@@ -101,12 +102,17 @@ def load_tree(
         users.add_rest()
         users.finish()
 
-    dirty = fresh or bool(changed) or bool(removed) or state.configs_changed
+    ruled = layout.kind != "M=" and _read_rules(fs, state, layout, auto_conf or config)
+    dirty = fresh or bool(changed) or bool(removed) or state.configs_changed or ruled
     # A new or vanished target can be named by any command: then every link-type target
     # is looked at again; otherwise only the ones whose .cmd file changed.
     # A changed configuration can change the Makefile-only prerequisites as well.
     reshaped = (
-        fresh or len(index.records) != targets_before or bool(removed) or state.configs_changed
+        fresh
+        or len(index.records) != targets_before
+        or bool(removed)
+        or state.configs_changed
+        or ruled
     )
     touched = None if reshaped else {rel for rel, _, _, _ in changed}
     linked = False
@@ -153,6 +159,28 @@ def load_tree(
     )
 
 
+def _read_rules(fs: FileSystem, state: cache.State, layout: Layout, values: dict[str, str]) -> bool:
+    """Read again the prerequisites that only the Makefile rules of the tree's
+    directories name (:func:`depgraph.tree.makefiles.rule_prerequisites`) when a
+    Makefile or the configuration changed since they were read; whether they were."""
+    names = state.index.names
+    directories = {
+        os.path.dirname(names[t]) or "." for t in state.index.records if names[t][:1] != "/"
+    }
+    auto_conf = state.configs.get(os.path.join(layout.objtree, "include/config/auto.conf"))
+    signature = makefile_signature(fs, layout.srctree, directories)
+    stamp = (signature, auto_conf[0] if auto_conf else None)
+    if stamp == state.rules_stamp:
+        return False
+    norm = PathNormaliser(layout.objtree, layout.srctree)
+    srcarch = guess_srcarch(layout.srctree, values, fs)
+    found = rule_prerequisites(fs, layout.srctree, (m for m, _ in signature), values, srcarch)
+    rules = tuple(dict.fromkeys((norm(r.target), norm(r.prerequisite)) for r in found))
+    changed = rules != state.rules
+    state.rules_stamp, state.rules = stamp, rules
+    return changed
+
+
 _REWRITE_FROM = 64  # changed files since the cache was written before it is rewritten
 _REWRITE_AFTER = 0.03  # seconds of re-reading changed files after which it is rewritten
 
@@ -197,13 +225,18 @@ def _resolve_link_inputs(
 ) -> bool:
     """Give every link-type target the inputs its command names: the candidates that are
     known targets or existing files, the members of ``@file`` response files, and the
-    prerequisites only a Makefile names (:data:`depgraph.kbuild.MAKEFILE_PREREQS`).
+    prerequisites only a Makefile names (:data:`depgraph.kbuild.MAKEFILE_PREREQS`); and
+    every compiled target the tools of the tree its command runs.
 
     Done after all files are read, since a command may name a target read later.
     ``only`` limits it to the entries of those ``.cmd`` files. Returns whether any
     target's inputs changed."""
     index = state.index
     targets = TargetsView(index)
+    ruled: dict[str, list[str]] = {}
+    for name, prerequisite in state.rules:
+        if name in targets and prerequisite in targets and prerequisite != name:
+            ruled.setdefault(name, []).append(prerequisite)
     moved = False
     for rel, entry in state.entries.items():
         if only is not None and rel not in only:
@@ -211,12 +244,23 @@ def _resolve_link_inputs(
         if entry.target < 0 or entry.target not in index.records:
             continue
         record = index.records[entry.target]
+        name = index.names[entry.target]
         if is_compiled(KINDS[record.kind], record.source >= 0):
-            continue  # its prerequisites are its source_ and deps_ lists
-        target = index.target(entry.target)
-        inputs = _link_inputs(
-            fs, target, entry.candidates, entry.responses, targets, norm, diagnostics, config
-        )
+            # its prerequisites are its source_ and deps_ lists, and a tool of the tree
+            # its command runs (scripts/dtc/dtc for a .dtb)
+            if not entry.candidates and not record.inputs and name not in ruled:
+                continue
+            target = index.target(entry.target)
+            inputs = _tool_inputs(target, entry.candidates, targets, norm)
+        else:
+            target = index.target(entry.target)
+            inputs = _link_inputs(
+                fs, target, entry.candidates, entry.responses, targets, norm, diagnostics, config
+            )
+        if name in ruled:  # those its source_ and deps_ do not list already
+            listed = {target.source, *target.deps}
+            more = [p for p in ruled[name] if p not in listed]
+            inputs = tuple(dict.fromkeys((*inputs, *more)))
         if inputs != target.inputs:
             target.inputs = inputs
             index.add(target)
@@ -279,6 +323,15 @@ def _stale_targets(index: Index, module_objects: set[str] | None) -> set[int]:
             live.add(item)
             stack.append(item)
     return target_ids - live
+
+
+def _tool_inputs(
+    target: Target, programs: tuple[str, ...], targets: TargetsView, norm: PathNormaliser
+) -> tuple[str, ...]:
+    """The programs a compile command runs that the tree builds: kbuild's rules list
+    the tool among the target's prerequisites (``$(DTC)``, objtool's wildcard line)."""
+    found = (norm(p) for p in programs)
+    return tuple(dict.fromkeys(t for t in found if t in targets and t != target.name))
 
 
 def _link_inputs(

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from depgraph.model import Diagnostic, Severity
@@ -421,3 +422,74 @@ class Resets:
             text = self._fs.text_or_none(os.path.join(self._srctree, path)) if path else None
             self._parsed[directory] = parse_makefile(text, path) if text and path else None
         return self._parsed[directory]
+
+
+# A rule line of a directory's Makefile whose target is one of the directory's files:
+# "$(obj)/vdso-wrap.o: $(obj)/vdso/vdso.so" (most Makefiles have none).
+_OBJ_RULE = re.compile(r"^\$[({]obj[)}]/[^\n:=%]*:(?![=:])", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class RulePrerequisite:
+    """``target: prerequisite``, written in a directory's Makefile at ``where``
+    (``path:line``), expanded; paths as the Makefile names them (``$(obj)`` is
+    objtree-relative, ``$(src)`` absolute in the source tree)."""
+
+    target: str
+    prerequisite: str
+    where: str
+
+
+def makefile_signature(
+    fs: FileSystem, srctree: str, directories: Iterable[str]
+) -> tuple[tuple[str, int], ...]:
+    """Each directory's kbuild Makefile with its mtime: what :func:`rule_prerequisites`
+    reads (a stat of each; a changed signature means they must be read again)."""
+    found: list[tuple[str, int]] = []
+    for directory in sorted(set(directories)):
+        makefile = kbuild_makefile(fs, srctree, directory)
+        if makefile is not None:
+            found.append((makefile, fs.mtime(os.path.join(srctree, makefile))))
+    return tuple(found)
+
+
+def rule_prerequisites(
+    fs: FileSystem,
+    srctree: str,
+    makefiles: Iterable[str],
+    values: Mapping[str, str],
+    srcarch: str | None,
+) -> tuple[RulePrerequisite, ...]:
+    """The prerequisites that only a rule of a directory's own Makefile names, as in
+    ``arch/arm64/kernel/Makefile``::
+
+        # Force dependency (vdso*-wrap.S includes vdso.so through incbin)
+        $(obj)/vdso-wrap.o: $(obj)/vdso/vdso.so
+
+    (likewise the realmode blob of ``rmpiggy.o``, ``configs.o``'s ``config_data.gz``, the
+    certificate lists). Only explicit rules whose targets are ``$(obj)/…`` files and whose
+    names expand with the directory's own variables are read; rules in the files a
+    Makefile includes, pattern rules and names that need a parent's variables are not.
+    ``makefiles`` are srctree-relative kbuild Makefiles (``dir/Makefile`` or
+    ``dir/Kbuild``)."""
+    srctree = os.path.abspath(srctree)
+    base: dict[str, str] = {"srctree": srctree, "objtree": "."}
+    if srcarch:
+        base["SRCARCH"] = base["ARCH"] = srcarch
+    found: list[RulePrerequisite] = []
+    for makefile in makefiles:
+        text = fs.text_or_none(os.path.join(srctree, makefile))
+        if text is None or _OBJ_RULE.search(text) is None:
+            continue
+        directory = posixpath.dirname(makefile) or "."
+        src = srctree if directory == "." else f"{srctree}/{directory}"
+        variables = {**base, "obj": directory, "src": src}
+        built = evaluate(parse_makefile(text, makefile), values, variables=variables)
+        for rule in built.rules:
+            if rule.path != makefile:
+                continue
+            where = f"{rule.path}:{rule.line}"
+            for target in rule.targets:
+                for prerequisite in rule.prerequisites:
+                    found.append(RulePrerequisite(target, prerequisite, where))
+    return tuple(found)

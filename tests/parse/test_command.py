@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from depgraph.parse.cmdfile import parse_cmdfile
-from depgraph.parse.command import parse_command, split_command
+from depgraph.parse.command import parse_command, split_command, tool_programs
 
 
 def test_builtin_archive_printf_xargs_form():
@@ -124,3 +124,30 @@ def test_split_matches_shlex_on_every_saved_command_of_the_fixtures() -> None:
 def test_split_of_unbalanced_quotes_falls_back_to_plain_words(command: str) -> None:
     assert _shlex_words(command) is None
     assert split_command(command) == command.split()
+
+
+# The compile command of a device tree (scripts/Makefile.dtbs, cmd_dtc of Linux 6.12)
+DTC = (
+    "gcc -E -Wp,-MMD,arch/arm64/boot/dts/arm/.juno.dtb.d.pre.tmp -nostdinc -I "
+    "/s/scripts/dtc/include-prefixes -undef -D__DTS__ -x assembler-with-cpp -o "
+    "arch/arm64/boot/dts/arm/.juno.dtb.dts.tmp /s/arch/arm64/boot/dts/arm/juno.dts ; "
+    "./scripts/dtc/dtc -o arch/arm64/boot/dts/arm/juno.dtb -b 0 -iarch/arm64/boot/dts/arm/ "
+    "-i/s/scripts/dtc/include-prefixes -Wno-unique_unit_address -d "
+    "arch/arm64/boot/dts/arm/.juno.dtb.d.dtc.tmp arch/arm64/boot/dts/arm/.juno.dtb.dts.tmp ; "
+    "cat arch/arm64/boot/dts/arm/.juno.dtb.d.pre.tmp arch/arm64/boot/dts/arm/.juno.dtb.d.dtc.tmp"
+    " > arch/arm64/boot/dts/arm/.juno.dtb.d"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "tools"),
+    [
+        (DTC, ("./scripts/dtc/dtc",)),
+        ("gcc -Wp,-MMD,a/.b.o.d -nostdinc -I/s/include -c -o a/b.o /s/a/b.c", ()),
+        ("gcc -c -o a.o a.c; ./tools/objtool/objtool --hacks=jump_label a.o",
+         ("./tools/objtool/objtool",)),
+        ("aarch64-linux-gnu-gcc -c -o a.o a.c", ()),
+    ],
+)  # fmt: skip
+def test_the_tools_a_compile_command_runs_are_named_by_path(command: str, tools: tuple):
+    assert tool_programs(command) == tools

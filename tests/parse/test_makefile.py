@@ -441,3 +441,43 @@ CFLAGS_GCOV := -fprofile-arcs
     assert [(u.variable, u.line, u.via, u.mention) for u in uses["CONFIG_FUNCTION_TRACER"]] == [
         ("KBUILD_CFLAGS", 4, "helper", 2)
     ]
+
+
+RULES = """\
+# Force dependency (vdso*-wrap.S includes vdso.so through incbin)
+$(obj)/vdso-wrap.o: $(obj)/vdso/vdso.so
+$(obj)/vdso32-wrap.o: $(obj)/vdso32/vdso.so
+$(obj)/foo.o: private part-of-module := y
+$(obj)/%.dtb: $(obj)/%.dts $(DTC) FORCE
+	$(call if_changed_dep,dtc)
+$(subdir-builtin): $(obj)/%/built-in.a: $(obj)/% ;
+$(obj)/bar.o: $(obj)/bar.h | $(obj)/gen
+ifdef CONFIG_COMPAT_VDSO
+$(obj)/compat.o: $(obj)/compat.bin
+endif
+$(obj)/missing.o: $(NOT_SET_HERE)/x.bin
+clean::
+"""
+
+
+def test_explicit_rules_are_read_and_expanded_with_the_directory_variables():
+    parsed = parse_makefile(RULES, "arch/arm64/kernel/Makefile")
+    assert [(r.line, r.targets) for r in parsed.rules] == [
+        (2, "$(obj)/vdso-wrap.o"),
+        (3, "$(obj)/vdso32-wrap.o"),
+        (5, "$(obj)/%.dtb"),
+        (7, "$(subdir-builtin)"),
+        (8, "$(obj)/bar.o"),
+        (10, "$(obj)/compat.o"),
+        (12, "$(obj)/missing.o"),
+    ]  # not the target-specific variable (4) nor the double-colon rule (13)
+    assert parsed.rules[4].prerequisites == "$(obj)/bar.h"  # the order-only part dropped
+    variables = {"obj": "arch/arm64/kernel", "src": "/s/arch/arm64/kernel", "srctree": "/s"}
+    built = evaluate(parsed, {}, variables=variables)
+    assert [(r.targets, r.prerequisites, r.line) for r in built.rules] == [
+        (("arch/arm64/kernel/vdso-wrap.o",), ("arch/arm64/kernel/vdso/vdso.so",), 2),
+        (("arch/arm64/kernel/vdso32-wrap.o",), ("arch/arm64/kernel/vdso32/vdso.so",), 3),
+        (("arch/arm64/kernel/bar.o",), ("arch/arm64/kernel/bar.h",), 8),
+    ]  # no pattern, static pattern, false guard, or name it cannot expand
+    on = evaluate(parsed, {"CONFIG_COMPAT_VDSO": "y"}, variables=variables)
+    assert ("arch/arm64/kernel/compat.o",) in [r.targets for r in on.rules]
