@@ -52,9 +52,10 @@ ALSO_WRITTEN: dict[str, tuple[str, ...]] = {
     "security/selinux/flask.h": ("security/selinux/av_permissions.h",),
 }
 
-# The object of vmlinux's export table: scripts/Makefile.vmlinux_o writes
+# The object of vmlinux's export table: modpost (scripts/Makefile.modpost) writes
 # .vmlinux.export.c (the EXPORT_SYMBOLs of built-in code, from vmlinux.o) only when its
-# content changes, then compiles it (CONFIG_MODULES).
+# content changes, and scripts/Makefile.vmlinux compiles it (CONFIG_MODULES). Each
+# module's own exports go into its <module>.mod.c, written the same way.
 VMLINUX_EXPORT_OBJECT = ".vmlinux.export.o"
 
 

@@ -228,7 +228,8 @@ def plan(
             _seed_file(cascade, norm.from_absolute(path), changed[path], unknown, new)
             if changed[path] is EditKind.CHANGED:
                 unknown.extend(export_edit(cascade, norm.from_absolute(path), path,
-                                           (before, after), new))  # fmt: skip
+                                           (before, after), new,
+                                           (tree.auto_conf, new_values)))  # fmt: skip
         if old is not None and new is not None:
             unknown.extend(
                 seed_commands(

@@ -151,7 +151,8 @@ def stale_now(
                 if stamp_time[symbol] > own_time:
                     cascade.redo(name, cascade.reason(target, symbol, True))
 
-    doubts = pending_exports(cascade, sources_edited, text.data)
+    next_config = {**tree.auto_conf, **{symbol: new for symbol, (_, new) in pending.items()}}
+    doubts = pending_exports(cascade, sources_edited, text.data, next_config)
     answer = cascade.answer(())
     stale = tuple(
         StaleTarget(

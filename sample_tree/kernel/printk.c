@@ -1,6 +1,7 @@
 // kernel/printk.c - a log buffer; built only with CONFIG_PRINTK=y
 #include <linux/kernel.h>
 #include <linux/init.h>
+#include <linux/export.h>
 
 /* CONFIG_LOG_BUF_SHIFT is mentioned in this source file only. */
 #define LOG_BUF_LEN	(1 << CONFIG_LOG_BUF_SHIFT)
@@ -8,6 +9,7 @@
 static char log_buf[LOG_BUF_LEN];
 static size_t log_pos;
 int console_loglevel = DEFAULT_LOGLEVEL;
+EXPORT_SYMBOL_GPL(console_loglevel);
 
 int printk(const char *fmt, ...)
 {
@@ -19,3 +21,4 @@ int printk(const char *fmt, ...)
 	log_pos += len;
 	return (int)len;
 }
+EXPORT_SYMBOL(printk);

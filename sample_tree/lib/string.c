@@ -1,5 +1,6 @@
 // lib/string.c
 #include <linux/string.h>
+#include <linux/export.h>
 
 size_t strlen(const char *s)
 {
@@ -9,6 +10,7 @@ size_t strlen(const char *s)
 		p++;
 	return p - s;
 }
+EXPORT_SYMBOL(strlen);
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
@@ -19,6 +21,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 		*d++ = *s++;
 	return dst;
 }
+EXPORT_SYMBOL(memcpy);
 
 void *memset(void *s, int c, size_t n)
 {

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Link vmlinux: vmlinux.a (whole archive), init/version-timestamp.o and the
-# library archives, with the preprocessed linker script; then System.map.
+# Link vmlinux: vmlinux.a (whole archive), .vmlinux.export.o (vmlinux's export
+# table, with CONFIG_MODULES), init/version-timestamp.o and the library
+# archives, with the preprocessed linker script; then System.map.
 #
 # Called from scripts/Makefile.vmlinux as
 #   link-vmlinux.sh "$(LD)" "$(KBUILD_LDFLAGS)" "$(LDFLAGS_vmlinux)"
@@ -35,9 +36,15 @@ if is_enabled CONFIG_VMLINUX_MAP; then
 	ldflags="${ldflags} -Map=vmlinux.map"
 fi
 
+objs=vmlinux.a
+if is_enabled CONFIG_MODULES; then
+	objs="${objs} .vmlinux.export.o"
+fi
+objs="${objs} init/version-timestamp.o"
+
 info LD vmlinux
 ${LD} ${ldflags} -o vmlinux \
-	--whole-archive vmlinux.a init/version-timestamp.o --no-whole-archive \
+	--whole-archive ${objs} --no-whole-archive \
 	--start-group ${KBUILD_VMLINUX_LIBS} --end-group
 
 info NM System.map

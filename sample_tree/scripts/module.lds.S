@@ -7,7 +7,12 @@ SECTIONS {
 		*(.discard)
 		*(.discard.*)
 		*(.exitcall.exit)
+		*(.export_symbol)
 	}
+
+	/* the module's own exports (its .mod.c, see export-internal.h) */
+	__ksymtab		0 : { *(SORT(___ksymtab+*)) }
+	__ksymtab_gpl		0 : { *(SORT(___ksymtab_gpl+*)) }
 
 	.modinfo		0 : { *(.modinfo) }
 	.init.text		0 : { *(.init.text .init.text.*) }

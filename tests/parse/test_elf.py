@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from depgraph.parse.elf import EXPORT_PREFIX, symbol_names
+from depgraph.parse.elf import EXPORT_PREFIX, ordered_symbol_names, symbol_names
 
 # What include/linux/export.h (Linux 6.5+) leaves in an object for EXPORT_SYMBOL(sym):
 # a label __export_symbol_<sym> in the .export_symbol section.
@@ -43,3 +43,19 @@ def test_what_is_not_a_whole_elf_file_is_not_read(tmp_path: Path):
     data = _compile(tmp_path, EXPORTER)
     assert symbol_names(b"not an object") is None
     assert symbol_names(data[:64], EXPORT_PREFIX) is None
+
+
+def test_the_exports_in_order_are_the_order_of_their_labels(tmp_path: Path):
+    """modpost keeps an object's exports in the order of its .export_symbol section: the
+    source's order, not the symbol table's (which sorts nothing) or the alphabet."""
+    text = EXPORTER.replace("EXPORT(running_max);\nEXPORT(running_min);",
+                            "EXPORT(running_min);\nEXPORT(running_max);")  # fmt: skip
+    assert ordered_symbol_names(_compile(tmp_path, text), EXPORT_PREFIX) == (
+        "running_min",
+        "running_max",
+    )
+    assert ordered_symbol_names(_compile(tmp_path, EXPORTER), EXPORT_PREFIX) == (
+        "running_max",
+        "running_min",
+    )
+    assert ordered_symbol_names(b"not an object") is None

@@ -26,6 +26,7 @@ from depgraph.tree.makefiles import ObjectChange, built_objects, diff_built
 # sample_tree objects made by rules of their own, not listed by any directory Makefile.
 SAMPLE_OUTSIDE = {
     "vmlinux.o": "scripts/Makefile.vmlinux_o links vmlinux.a into it",
+    ".vmlinux.export.o": "scripts/Makefile.vmlinux compiles modpost's .vmlinux.export.c",
     ".module-common.o": "scripts/Makefile.modfinal, linked into every .ko",
     "init/version-timestamp.o": "scripts/link-vmlinux.sh compiles it before each link",
     "arch/boot/misc.o": "the top Makefile's bzImage rule (arch/boot `targets`)",

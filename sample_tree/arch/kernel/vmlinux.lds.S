@@ -31,6 +31,7 @@ SECTIONS
 	.rodata : {
 		RO_DATA
 	}
+	KSYMTAB
 
 	. = ALIGN(4096);
 	.init.text : {

@@ -17,6 +17,26 @@
 		*(.exit.text) *(.exitcall.exit)		\
 		*(.modinfo) *(.comment)			\
 		*(.note.GNU-stack) *(.eh_frame)		\
+		*(.export_symbol)				\
+	}
+
+/*
+ * The kernel's symbol table (the entries .vmlinux.export.o holds, see
+ * include/linux/export-internal.h), sorted by name within each license.
+ */
+#define KSYMTAB							\
+	__ksymtab : {						\
+		__start___ksymtab = .;				\
+		KEEP(*(SORT(___ksymtab+*)))			\
+		__stop___ksymtab = .;				\
+	}							\
+	__ksymtab_gpl : {					\
+		__start___ksymtab_gpl = .;			\
+		KEEP(*(SORT(___ksymtab_gpl+*)))			\
+		__stop___ksymtab_gpl = .;			\
+	}							\
+	__ksymtab_strings : {					\
+		*(__ksymtab_strings)				\
 	}
 
 #endif /* __ASM_GENERIC_VMLINUX_LDS_H */

@@ -27,4 +27,9 @@
 
 #endif /* __ASSEMBLY__ */
 
+/* The separator of assembler statements on one line (x86: ";") */
+#ifndef ASM_NL
+#define ASM_NL		;
+#endif
+
 #endif /* _LINUX_LINKAGE_H */

@@ -1,7 +1,9 @@
 // kernel/sched/core.c
 #include "sched.h"
+#include <linux/export.h>
 
 struct rq runqueue;
+EXPORT_SYMBOL_GPL(runqueue);
 
 void sched_init(void)
 {
