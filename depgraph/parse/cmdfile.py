@@ -222,6 +222,12 @@ def _parse_lines(text: str, path: str, *, strict: bool) -> CmdFile:
             continue  # "$(deps_foo.o):" — the empty rule that tolerates deleted headers
         elif ":" in line:
             rule_target, _, prereqs = line.partition(":")
+            # a raw gcc depfile, continued over lines: tools/build writes one into the
+            # .cmd file of what it compiles before its own fixdep exists ("# using basic
+            # dep data", tools/objtool/.fixdep.o.cmd in 6.1)
+            while prereqs.rstrip().endswith("\\") and index < count:
+                prereqs = prereqs.rstrip()[:-1] + " " + lines[index]
+                index += 1
             for word in prereqs.split():
                 if word == f"$({deps_var})" or word == f"$(deps_{target})":
                     deps_rule_seen = True

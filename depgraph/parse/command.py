@@ -11,6 +11,7 @@ is the only record of what they were made from. The forms kbuild 6.x writes:
 * ``ld -r … -o drivers/foo/bar.o @drivers/foo/bar.mod`` (a composite module object)
 * ``{ cat drivers/modules.order; echo fs/x.o; :; } > modules.order``
 * ``nm vmlinux | sed -n … > arch/x86/boot/voffset.h``
+* ``{ echo '.incbin "drivers/of/empty_root.dtb" '; …; } > drivers/of/empty_root.dtb.S``
 
 Rather than a grammar per tool, the command is split into words and every word that
 could name a file becomes a *candidate*; the loader keeps the candidates that name a file
@@ -100,6 +101,7 @@ def _printf_prefix(fmt: str) -> str | None:
     return fmt.split("%s", 1)[0]
 
 
+_INCBIN = re.compile(r'\.incbin\s+"([^"\s]+)"')
 # A word that starts a simple command and names a file by path: ``./scripts/dtc/dtc``
 _PATH_PROGRAM = re.compile(r"(?:^|[;&|({]|&&|\|\|)\s*((?:\./)?[\w.+-]*/[\w./+-]+)(?=\s|$)")
 
@@ -156,6 +158,10 @@ def parse_command(command: str) -> CommandIO:
             continue
         if base in ("rm", "mkdir"):
             continue
+        if base == "echo":
+            # an assembler wrapper written line by line: '.incbin "drivers/of/x.dtb" '
+            # (scripts/Makefile.dtbs, cmd_wrap_S_dtb) reads the file it names
+            candidates.extend(m.group(1) for a in args for m in _INCBIN.finditer(a))
         if base in ("xargs",) and args:
             # "xargs ar cDPrST dir/built-in.a": the archive is an output.
             inner = args[0].rsplit("/", 1)[-1]

@@ -151,3 +151,17 @@ DTC = (
 )  # fmt: skip
 def test_the_tools_a_compile_command_runs_are_named_by_path(command: str, tools: tuple):
     assert tool_programs(command) == tools
+
+
+def test_an_assembler_wrapper_written_by_echo_reads_the_file_it_incbins():
+    # scripts/Makefile.dtbs, cmd_wrap_S_dtb (a real .empty_root.dtb.S.cmd of arm64 6.12)
+    command = (
+        "{ symbase=__dtb_empty_root; echo '$(pound)include <asm-generic/vmlinux.lds.h>'; "
+        "echo '.section .rodata,\"a\"'; echo '.balign STRUCT_ALIGNMENT'; "
+        "echo \".global $${symbase}_begin\"; echo \"$${symbase}_begin:\"; "
+        "echo '.incbin \"drivers/of/empty_root.dtb\" '; echo \".global $${symbase}_end\"; "
+        "echo \"$${symbase}_end:\"; echo '.balign STRUCT_ALIGNMENT'; } > drivers/of/empty_root.dtb.S"
+    )
+    io = parse_command(command)
+    assert io.candidates == ("drivers/of/empty_root.dtb",)
+    assert io.outputs == ("drivers/of/empty_root.dtb.S",)
