@@ -158,9 +158,10 @@ def test_an_assembler_wrapper_written_by_echo_reads_the_file_it_incbins():
     command = (
         "{ symbase=__dtb_empty_root; echo '$(pound)include <asm-generic/vmlinux.lds.h>'; "
         "echo '.section .rodata,\"a\"'; echo '.balign STRUCT_ALIGNMENT'; "
-        "echo \".global $${symbase}_begin\"; echo \"$${symbase}_begin:\"; "
-        "echo '.incbin \"drivers/of/empty_root.dtb\" '; echo \".global $${symbase}_end\"; "
-        "echo \"$${symbase}_end:\"; echo '.balign STRUCT_ALIGNMENT'; } > drivers/of/empty_root.dtb.S"
+        'echo ".global $${symbase}_begin"; echo "$${symbase}_begin:"; '
+        'echo \'.incbin "drivers/of/empty_root.dtb" \'; echo ".global $${symbase}_end"; '
+        "echo \"$${symbase}_end:\"; echo '.balign STRUCT_ALIGNMENT'; } "
+        "> drivers/of/empty_root.dtb.S"
     )
     io = parse_command(command)
     assert io.candidates == ("drivers/of/empty_root.dtb",)
