@@ -142,3 +142,35 @@ def test_strict_mode_raises_with_location():
     with pytest.raises(ParseError) as info:
         parse_cmdfile("savedcmd_x.o := gcc\nthis is not kbuild\n", "d/.x.o.cmd", strict=True)
     assert str(info.value).startswith("d/.x.o.cmd:2: warning: unrecognised line")
+
+
+# tools/objtool/.fixdep.o.cmd of a Linux 6.1 O= build (tools/build/Build.include,
+# dep-cmd, before tools' own fixdep exists): a raw gcc depfile between comments and the
+# command (lines cut out of the middle of its list)
+RAW_DEPFILE_CMD = """\
+# cannot find fixdep (/k/v6.1/tools/objtool//fixdep)
+# using basic dep data
+
+/k/v6.1/tools/objtool/fixdep.o: fixdep.c \\
+ /usr/include/stdc-predef.h /usr/include/x86_64-linux-gnu/sys/types.h \\
+ /usr/include/features.h /usr/include/features-time64.h \\
+ /usr/include/x86_64-linux-gnu/bits/posix2_lim.h
+
+cmd_/k/v6.1/tools/objtool/fixdep.o := gcc -Wp,-MD,/k/v6.1/tools/objtool/.fixdep.o.d \
+-Wp,-MT,/k/v6.1/tools/objtool/fixdep.o  -D"BUILD_STR(s)=$(pound)s"   -c -o \
+/k/v6.1/tools/objtool/fixdep.o fixdep.c
+"""
+
+
+def test_a_raw_depfile_in_a_cmd_file_is_read_as_prerequisites():
+    parsed = parse_cmdfile(RAW_DEPFILE_CMD, "tools/objtool/.fixdep.o.cmd")
+    assert parsed.diagnostics == ()
+    assert parsed.target == "/k/v6.1/tools/objtool/fixdep.o"
+    assert parsed.extra_prereqs == (
+        "fixdep.c",
+        "/usr/include/stdc-predef.h",
+        "/usr/include/x86_64-linux-gnu/sys/types.h",
+        "/usr/include/features.h",
+        "/usr/include/features-time64.h",
+        "/usr/include/x86_64-linux-gnu/bits/posix2_lim.h",
+    )
