@@ -22,12 +22,35 @@ pytestmark = [
     pytest.mark.skipif(not TREE, reason="DEPGRAPH_KERNEL_TREE is not set"),
 ]
 
-# A plain header, a header that .cmd files spell with "..", one spelled with "//", a
-# built-in source, a module source, a tool's header, and two symbols of stamp files.
+
+def _arch() -> str | None:
+    config = Path(TREE, ".config") if TREE else None
+    text = config.read_text(errors="replace") if config and config.is_file() else ""
+    return "arm64" if "\nCONFIG_ARM64=y" in text else "x86" if "\nCONFIG_X86=y" in text else None
+
+
+# Each architecture's own: headers .cmd files spell with ".." and "//" (x86); the device
+# tree compiler's header (every .dtb, their .dtb.S wrappers and .dtb.o objects follow),
+# a device tree include, and a vDSO header (vdso.so, and vdso-wrap.o, which pulls it in
+# with .incbin by a rule of arch/arm64/kernel/Makefile) (arm64)
+ARCH_PROBES = {
+    "x86": [
+        "touch:arch/x86/include/asm/trace/exceptions.h",
+        "touch:arch/x86/include/asm/msr-trace.h",
+        "touch:arch/x86/realmode/rm/realmode.h",
+    ],
+    "arm64": [
+        "touch:scripts/dtc/dtc.h",
+        "touch:arch/arm64/boot/dts/arm/juno-base.dtsi",
+        "touch:arch/arm64/include/asm/vdso/gettimeofday.h",
+    ],
+}
+
+# A plain header, the architecture's own, a built-in source, a module source, a tool's
+# header, and two symbols of stamp files.
 PROBES = [
     "touch:include/linux/gcd.h",
-    "touch:arch/x86/include/asm/trace/exceptions.h",
-    "touch:arch/x86/include/asm/msr-trace.h",
+    *ARCH_PROBES.get(_arch() or "", []),
     "touch:lib/win_minmax.c",
     "touch:drivers/misc/dummy-irq.c",
     "touch:scripts/mod/modpost.h",
