@@ -86,3 +86,21 @@ def test_status_of_a_pending_patch_is_what_make_then_does(name: str):
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "1 passed, 0 failed" in result.stdout
+
+
+def test_status_of_a_tree_make_just_built_is_nothing_to_redo():
+    """After make (run by kernel_probe, with the tree's ARCH, CROSS_COMPILE or LLVM),
+    status finds nothing: the links of each kernel version (6.1's modules.order names
+    .ko files but is made from the .o files) and the tools it builds are read right."""
+    settle = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "kernel_probe.py"), "--tree", str(TREE),
+         "--make-only", "noop:"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert settle.returncode == 0, settle.stdout[-2000:] + settle.stderr[-2000:]
+    status = subprocess.run(
+        [sys.executable, "-m", "depgraph", "status", "-C", str(TREE), "--no-cache"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert status.returncode == 0, status.stdout[-4000:] + status.stderr[-2000:]
+    assert status.stdout.startswith("Nothing to redo"), status.stdout[-4000:]

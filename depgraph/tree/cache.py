@@ -26,7 +26,7 @@ from depgraph.model import Diagnostic
 from depgraph.tree.index import Index
 
 # Bump when what is stored changes meaning; a cache of another format is rebuilt.
-FORMAT = 10
+FORMAT = 11
 
 # A tree's cache file: a header, a pickle of the State, then the large integer columns
 # of its index raw (8-byte aligned). They are mapped, not read: a warm start unpickles a

@@ -352,8 +352,14 @@ def _link_inputs(
         return ()
     found: list[str] = []
     written = ALSO_WRITTEN.get(target.name, ())
+    # Before 6.2, modules.order names each module's .ko but is made from its .o
+    # (scripts/Makefile.build: "$(obj)/modules.order: $(obj-m) FORCE", and
+    # cmd_modules_order "echo $(patsubst %.o,%.ko,$m)")
+    order = target.name.endswith("modules.order")
     for raw in candidates:
         ident = norm(raw)
+        if order and ident.endswith(".ko") and ident[:-3] + ".o" in targets:
+            ident = ident[:-3] + ".o"
         if ident == target.name or ident == "." or ident in written:
             continue
         if ident in targets or any(fs.is_file(p) for p in norm.absolute_candidates(ident)):
