@@ -248,7 +248,8 @@ def seed_commands(
     unknowns: list[Unknown] = []
     for name, target in kernel_objects(tree):
         listed = name.endswith(".lds") or (name in old.objects and name in new.objects)
-        if not listed:
+        outside = outside_lists(name, old, new) and tree_kind(tree, name) is None
+        if not listed and not outside:
             continue  # not built from a directory's lists, or no longer (membership)
         before = inputs_of(old, values[0], name, target.source or "")
         after = inputs_of(new, values[1], name, target.source or "")
@@ -365,6 +366,28 @@ def _assignment_at(side: BuiltObjects, path: str, line: int) -> Assignment | Non
         if assignment.line == line:
             return assignment
     return None
+
+
+def tree_kind(tree: BuildTree, name: str) -> str | None:
+    """How the last build used an object: ``y`` when a live archive takes it, ``m`` when
+    a module does (its ``.mod`` list, its ``.ko``), else None."""
+    users = [u for u in tree.users.get(name, ()) if u not in tree.stale]
+    if any(u.endswith(".a") for u in users):
+        return "y"
+    if any(u.endswith((".mod", ".ko")) for u in users):
+        return "m"
+    return None
+
+
+def outside_lists(name: str, *sides: BuiltObjects) -> bool:
+    """Whether ``name`` is an object its directory compiles from ``targets`` or a rule,
+    outside its lists (``blob.o`` whose ``.rodata`` becomes a blob): in no list of any of
+    ``sides``, in a directory each of them evaluates. Makefile.build's pattern rule
+    compiles it with the directory's flags, as it does the listed ones."""
+    directory = posixpath.dirname(name) or "."
+    return name.endswith(".o") and all(
+        name not in side.objects and directory in side.evaluations for side in sides
+    )
 
 
 def kernel_objects(tree: BuildTree) -> Iterator[tuple[str, Target]]:

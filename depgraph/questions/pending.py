@@ -37,7 +37,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from depgraph.kbuild.paths import PathNormaliser
 from depgraph.model import BuildTree, ReasonKind, Target
 from depgraph.questions.configchange import seed_objects
-from depgraph.questions.makechange import Unknown, inputs_of, kernel_objects
+from depgraph.questions.makechange import (
+    Unknown,
+    inputs_of,
+    kernel_objects,
+    outside_lists,
+    tree_kind,
+)
 from depgraph.questions.why import Cascade, Reason
 from depgraph.tree.fs import FileSystem
 from depgraph.tree.makefiles import (
@@ -120,17 +126,6 @@ def pending_seeds(
     return notes, unknown, seed
 
 
-def _tree_kind(tree: BuildTree, name: str) -> str | None:
-    """How the last build used an object: ``y`` when a live archive takes it, ``m`` when
-    a module does (its ``.mod`` list, its ``.ko``), else None."""
-    users = [u for u in tree.users.get(name, ()) if u not in tree.stale]
-    if any(u.endswith(".a") for u in users):
-        return "y"
-    if any(u.endswith((".mod", ".ko")) for u in users):
-        return "m"
-    return None
-
-
 def _membership(tree: BuildTree, new: BuiltObjects, directories: set[str]) -> BuiltDiff:
     """What the directories' lists build now against what the tree built."""
     added, removed, switched = [], [], []
@@ -142,7 +137,7 @@ def _membership(tree: BuildTree, new: BuiltObjects, directories: set[str]) -> Bu
         if not live:
             added.append(ObjectChange(path, None, record.kind, record.where, record.via))
             continue
-        before = _tree_kind(tree, path)
+        before = tree_kind(tree, path)
         if before is not None and before != record.kind and record.via != "module":
             switched.append(ObjectChange(path, before, record.kind, record.where, record.via))
     for name in sorted(tree.targets):
@@ -151,7 +146,7 @@ def _membership(tree: BuildTree, new: BuiltObjects, directories: set[str]) -> Bu
             continue
         target = tree.targets[name]
         if name.endswith(".o") and target.compiled and name not in new.objects:
-            kind = _tree_kind(tree, name)
+            kind = tree_kind(tree, name)
             if kind is not None:
                 removed.append(ObjectChange(name, kind, None, f"{directory}/", "obj"))
         if name.endswith(".ko") and name not in new.modules:
@@ -214,9 +209,12 @@ def _commands(
     unknown: list[Unknown] = []
     chains: dict[str, list[str]] = {}
     sampled: Counter[str] = Counter()
+    outside: set[str] = set()
     for name, target in kernel_objects(tree):
         if name not in new.objects and not name.endswith(".lds"):
-            continue  # not made by its directory's lists (kernel/bounds.s, boot code)
+            if tree_kind(tree, name) is not None or not outside_lists(name, new):
+                continue  # not made by its directory's rules (kernel/bounds.s, boot code)
+            outside.add(name)  # compiled from `targets`, by the same rule as the listed
         directory = posixpath.dirname(name) or "."
         source = target.source or ""
         kind = "lds" if name.endswith(".lds") else "S" if source.endswith(".S") else "c"
@@ -249,7 +247,7 @@ def _commands(
                 decided.extend(known)
         residual = _residual(words, decided, anchor)
         if not touched:
-            if exact and not removed:
+            if exact and not removed and name not in outside:
                 by_kind.setdefault(kind, []).append(residual)
                 sampled[directory] += 1
             continue
@@ -267,7 +265,12 @@ def _commands(
                                    f"{name} may be recompiled"))  # fmt: skip
             continue
         expected = Counter({w: n for w, n in usual.items() if w not in removed})
-        if +residual != expected:
+        if +residual != expected and name in outside:
+            # flags of its own (a rule's target-specific variables) may explain it
+            unknown.append(Unknown(makefile, f"whether a flag of {name} went away: it is "
+                                   "compiled outside its directory's lists",
+                                   f"{name} may be recompiled"))  # fmt: skip
+        elif +residual != expected:
             changed.append((name, makefile))
     return changed, unknown
 

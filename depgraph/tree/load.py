@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterable
 
 from depgraph import __version__
 from depgraph.kbuild.facts import ALSO_WRITTEN, LINKED_BY_SCRIPT, MAKEFILE_PREREQS
@@ -25,7 +26,6 @@ from depgraph.tree.cmdfiles import Ids, load_cmd, load_depfile
 from depgraph.tree.fs import REAL, FileSystem
 from depgraph.tree.index import KINDS, Index, TargetsView, UsersBuilder, UsersView
 from depgraph.tree.layout import Layout
-from depgraph.tree.makefiles import guess_srcarch, makefile_signature, rule_prerequisites
 from depgraph.tree.parallel import MAX_WORKERS, PARALLEL_FROM, Progress, parse_in_workers
 
 
@@ -168,10 +168,13 @@ def _read_rules(fs: FileSystem, state: cache.State, layout: Layout, values: dict
         os.path.dirname(names[t]) or "." for t in state.index.records if names[t][:1] != "/"
     }
     auto_conf = state.configs.get(os.path.join(layout.objtree, "include/config/auto.conf"))
-    signature = makefile_signature(fs, layout.srctree, directories)
+    signature = _makefile_signature(fs, layout.srctree, directories)
     stamp = (signature, auto_conf[0] if auto_conf else None)
     if stamp == state.rules_stamp:
         return False
+    # Makefiles are parsed only when one changed: not on the warm path of an answer
+    from depgraph.tree.makefiles import guess_srcarch, rule_prerequisites
+
     norm = PathNormaliser(layout.objtree, layout.srctree)
     srcarch = guess_srcarch(layout.srctree, values, fs)
     found = rule_prerequisites(fs, layout.srctree, (m for m, _ in signature), values, srcarch)
@@ -179,6 +182,24 @@ def _read_rules(fs: FileSystem, state: cache.State, layout: Layout, values: dict
     changed = rules != state.rules
     state.rules_stamp, state.rules = stamp, rules
     return changed
+
+
+def _makefile_signature(
+    fs: FileSystem, srctree: str, directories: Iterable[str]
+) -> tuple[tuple[str, int], ...]:
+    """Each directory's kbuild Makefile with its mtime: what
+    :func:`depgraph.tree.makefiles.rule_prerequisites` reads (a changed signature means
+    they must be read again)."""
+    found: list[tuple[str, int]] = []
+    for directory in sorted(set(directories)):
+        # kbuild_makefile's choice, with one stat a file (the warm path of every load)
+        for name in ("Kbuild", "Makefile"):
+            rel = name if directory == "." else f"{directory}/{name}"
+            when = fs.mtime(os.path.join(srctree, rel))
+            if when >= 0:
+                found.append((rel, when))
+                break
+    return tuple(found)
 
 
 _REWRITE_FROM = 64  # changed files since the cache was written before it is rewritten

@@ -440,23 +440,6 @@ class RulePrerequisite:
     where: str
 
 
-def makefile_signature(
-    fs: FileSystem, srctree: str, directories: Iterable[str]
-) -> tuple[tuple[str, int], ...]:
-    """Each directory's kbuild Makefile with its mtime: what :func:`rule_prerequisites`
-    reads (a stat of each; a changed signature means they must be read again)."""
-    found: list[tuple[str, int]] = []
-    for directory in sorted(set(directories)):
-        # kbuild_makefile's choice, with one stat a file (the warm path of every load)
-        for name in ("Kbuild", "Makefile"):
-            rel = name if directory == "." else f"{directory}/{name}"
-            when = fs.mtime(os.path.join(srctree, rel))
-            if when >= 0:
-                found.append((rel, when))
-                break
-    return tuple(found)
-
-
 def rule_prerequisites(
     fs: FileSystem,
     srctree: str,

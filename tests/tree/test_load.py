@@ -222,17 +222,17 @@ def test_no_worker_processes_while_other_threads_run(sample_build: Build, monkey
 
 
 def test_a_prerequisite_only_a_makefile_rule_names_is_followed(own_build: Build):
-    """arch/kernel/blob-wrap.o pulls blob.bin in with .incbin; only the rule
-    ``$(obj)/blob-wrap.o: $(obj)/blob.bin`` of arch/kernel/Makefile records it (as
+    """kernel/blob-wrap.o pulls blob.bin in with .incbin; only the rule
+    ``$(obj)/blob-wrap.o: $(obj)/blob.bin`` of kernel/Makefile records it (as
     arm64's vdso-wrap.o and vdso.so): a change of blob.h reaches blob-wrap.o through
     blob.o and blob.bin, as make finds."""
     tree = load(own_build)
-    assert "arch/kernel/blob.bin" in tree.targets["arch/kernel/blob-wrap.o"].inputs
-    answer, _ = why_json(own_build.obj, "arch/kernel/blob.h")
+    assert "kernel/blob.bin" in tree.targets["kernel/blob-wrap.o"].inputs
+    answer, _ = why_json(own_build.obj, "kernel/blob.h")
     predicted = {x["target"] for x in (*answer["compile"], *answer["link"])}
-    assert {"arch/kernel/blob-wrap.o", "arch/kernel/blob.bin"} <= predicted
+    assert {"kernel/blob-wrap.o", "kernel/blob.bin"} <= predicted
     before = snapshot(own_build.obj)
-    touch(own_build.src / "arch/kernel/blob.h")
+    touch(own_build.src / "kernel/blob.h")
     own_build.make()
     assert predicted == redone(own_build.obj, before)
 
@@ -242,11 +242,11 @@ def test_a_rule_taken_out_of_a_makefile_is_forgotten(own_build: Build, tmp_path:
     Makefile's mtime)."""
     cache_dir = str(tmp_path / "cache")
     layout = locate(str(own_build.obj), {}, "/")
-    assert "arch/kernel/blob.bin" in (
-        load_tree(layout, cache_dir=cache_dir).targets["arch/kernel/blob-wrap.o"].inputs
+    assert "kernel/blob.bin" in (
+        load_tree(layout, cache_dir=cache_dir).targets["kernel/blob-wrap.o"].inputs
     )
-    makefile = own_build.src / "arch/kernel/Makefile"
+    makefile = own_build.src / "kernel/Makefile"
     touch(makefile)
     makefile.write_text(makefile.read_text().replace("$(obj)/blob-wrap.o: $(obj)/blob.bin", ""))
     tree = load_tree(layout, cache_dir=cache_dir)
-    assert "arch/kernel/blob.bin" not in tree.targets["arch/kernel/blob-wrap.o"].inputs
+    assert "kernel/blob.bin" not in tree.targets["kernel/blob-wrap.o"].inputs

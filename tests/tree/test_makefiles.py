@@ -30,7 +30,7 @@ SAMPLE_OUTSIDE = {
     ".module-common.o": "scripts/Makefile.modfinal, linked into every .ko",
     "init/version-timestamp.o": "scripts/link-vmlinux.sh compiles it before each link",
     "arch/boot/misc.o": "the top Makefile's bzImage rule (arch/boot `targets`)",
-    "arch/kernel/blob.o": "arch/kernel/Makefile's blob.bin rule (`targets`)",
+    "kernel/blob.o": "kernel/Makefile's blob.bin rule (`targets`)",
     "drivers/misc/mymod.mod.o": "modpost writes mymod.mod.c",
     "drivers/misc/single.mod.o": "modpost writes single.mod.c",
 }
@@ -127,7 +127,7 @@ def test_sample_tree_objects_are_what_make_made(sample_build: Build):
         "kernel/sched/rt/rt.o",
         "arch/kernel/head.o",
         "arch/kernel/entry.o",
-        "arch/kernel/blob-wrap.o",
+        "kernel/blob-wrap.o",
         "drivers/net/netdev.o",
         "drivers/net/netqueue.o",
         "drivers/misc/chardev.o",

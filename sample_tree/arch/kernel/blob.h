@@ -1,2 +1,0 @@
-/* arch/kernel/blob.h - the size of the blob's table */
-#define BLOB_WORDS 4
