@@ -459,16 +459,16 @@ def status_mode(
         ours = listed.get(target)
         if ours is None:
             continue
-        marked = _names({_printed_name(r) for r in ours if r["kbuild"]}, why)
+        marked = _names({_printed_name(r, target) for r in ours if r["kbuild"]}, why)
         if not _names_prerequisites(log, target, why):
             unnamed += 1  # "command line change", "vmlinux not in $(targets)": no files
             continue
         if why == "target missing":
             v2 = {target}
-            all_ours = {_printed_name(r) for r in ours}
+            all_ours = {_printed_name(r, target) for r in ours}
         else:
             v2 = {_objtree_name(w, tree, srctree) for w in why.split()}
-            all_ours = _names({_printed_name(r) for r in ours}, why)
+            all_ours = _names({_printed_name(r, target) for r in ours}, why)
         if not v2 <= all_ours:
             unlisted += 1
             out.append(f"    reason not listed for {target}: make says {why!r}; listed {ours}")
@@ -540,9 +540,11 @@ def _objtree_name(word: str, tree: Path, srctree: Path | None) -> str:
     return path
 
 
-def _printed_name(reason: dict[str, object]) -> str:
-    """The prerequisite a marked reason stands for, as V=2 would name it."""
+def _printed_name(reason: dict[str, object], target: str) -> str:
+    """The prerequisite a marked reason of ``target`` stands for, as V=2 would name it."""
     cause = str(reason["cause"])
+    if reason["kind"] == "exports":  # modpost rewrote the table's source (.vmlinux.export.c)
+        return target.removesuffix(".o") + ".c"
     if reason["kind"] == "config":
         return "include/config/" + cause.removeprefix("CONFIG_")
     if reason["kind"] == "relink":  # the files the link rewrote

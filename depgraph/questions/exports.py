@@ -45,6 +45,10 @@ def export_owners(
     ``.vmlinux.export.o`` for built-in code (an archive takes the object), the module's
     ``<module>.mod.o`` for a module's object (``module`` True: compiled with ``MODULE``)."""
     found: list[tuple[str, str, bool]] = []
+    if tree.layout != "M=" and _EXPORT not in tree.targets:
+        # before 6.5 each object carries its own __ksymtab entries, and modpost writes no
+        # table (nor KSYMTAB lines in a .mod.c): an export edit recompiles the object only
+        return found
     for obj in sorted(tree.users.get(source, ())):
         if (
             tree.targets[obj].source != source

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -74,7 +75,11 @@ def _chain(directory: str) -> list[str]:
 
 def edited_makefiles(tree: BuildTree, fs: FileSystem, mtimes: Mapping[str, int]) -> dict[str, int]:
     """The kbuild Makefiles (srctree-relative) that are newer than a live target of the
-    directory they govern (their own, or one below them), with their mtimes."""
+    directory they govern (their own, or one below them), with their mtimes; not those
+    edited before the last make (:func:`last_make`), which compared every command they
+    reach and redid what changed: a Makefile saved again as it was (a patch applied and
+    reverted, a branch checked out and back) leaves its objects older than itself."""
+    since = last_make(tree, fs)
     oldest: dict[str, int] = {}
     for name in tree.targets:
         if name in tree.stale or name.startswith("/"):
@@ -92,7 +97,7 @@ def edited_makefiles(tree: BuildTree, fs: FileSystem, mtimes: Mapping[str, int])
         if makefile is None:
             continue
         edited = fs.mtime(os.path.join(tree.srctree, makefile))
-        if edited > when:
+        if edited > when and edited > since:
             found[makefile] = edited
     return found
 
@@ -265,14 +270,34 @@ def _commands(
                                    f"{name} may be recompiled"))  # fmt: skip
             continue
         expected = Counter({w: n for w, n in usual.items() if w not in removed})
-        if +residual != expected and name in outside:
-            # flags of its own (a rule's target-specific variables) may explain it
-            unknown.append(Unknown(makefile, f"whether a flag of {name} went away: it is "
-                                   "compiled outside its directory's lists",
+        if +residual == expected:
+            continue
+        hidden = _hidden_flags(new, posixpath.dirname(name) or ".")
+        if name in outside or (hidden and +residual - expected):
+            # flags of its own (a rule's target-specific variables, a $(eval …) the
+            # Makefile runs) may explain the words no Makefile is seen to decide
+            why = hidden or "it is compiled outside its directory's lists"
+            unknown.append(Unknown(makefile, f"whether a flag of {name} went away: {why}",
                                    f"{name} may be recompiled"))  # fmt: skip
-        elif +residual != expected:
+        else:
             changed.append((name, makefile))
     return changed, unknown
+
+
+def _hidden_flags(new: BuiltObjects, directory: str) -> str | None:
+    """Where a directory's Makefile may set flags depgraph does not evaluate: a
+    ``$(eval …)`` (lib/Makefile: ``$(eval CFLAGS_$(file) = -I …/libfdt)``) or a
+    target-specific variable (``$(obj)/foo.o: CFLAGS_X += …``); None when it has none."""
+    record = new.directories.get(directory)
+    if record is None or (parsed := new.makefiles.get(record.makefile)) is None:
+        return None
+    for line, text in parsed.others:
+        if "$(eval" in text or "${eval" in text or _TARGET_VARIABLE.match(text):
+            return f"{record.makefile}:{line} sets flags depgraph does not evaluate"
+    return None
+
+
+_TARGET_VARIABLE = re.compile(r"^[^=:#]+:[^=]*\b\w*FLAGS\w*\s*[:+?]?=")
 
 
 def _usual(residuals: Sequence[Counter[str]]) -> Counter[str] | None:

@@ -260,3 +260,34 @@ def test_a_makefile_that_adds_its_own_directory_to_the_include_path_is_read_righ
     code, answer = status(capsys, own_build)
     assert (code, answer["stale"], answer["unknown"]) == (0, [], [])
     assert make_does(own_build) == set()
+
+
+def test_flags_a_makefile_sets_by_eval_are_an_unknown_not_a_change(own_build: Build, capsys):
+    """lib/Makefile sets libfdt's flags with ``$(foreach …, $(eval CFLAGS_$(file) = …))``,
+    which depgraph does not run: the word it adds is in the saved command and in no flag
+    depgraph reads. Edited after make, the Makefile's objects cannot be told unchanged:
+    status says so (exit 3) rather than that their commands change; make redoes nothing."""
+    makefile = own_build.src / "drivers/net/Makefile"
+    _append(makefile, "$(foreach f,netdev.o,$(eval CFLAGS_$(f) += -DEVAL_X))\n")
+    assert "drivers/net/netdev.o" in make_does(own_build)
+    _append(makefile, "# a comment\n")
+    code, answer = status(capsys, own_build)
+    assert code == 3
+    assert {u["where"] for u in answer["unknown"]} == {"drivers/net/Makefile"}
+    assert "drivers/net/netdev.o" not in {item["target"] for item in answer["stale"]}
+    assert make_does(own_build) == set()
+
+
+def test_a_makefile_saved_again_before_the_last_make_is_no_news(own_build: Build, capsys):
+    """A Makefile saved again as it was (a patch applied and reverted, a branch checked
+    out and back), then make: it is newer than its objects, but the make that read it
+    compared their commands. Its $(eval …) flags, which status could not tell apart from
+    a change, are then no question."""
+    makefile = own_build.src / "drivers/net/Makefile"
+    _append(makefile, "$(foreach f,netdev.o,$(eval CFLAGS_$(f) += -DEVAL_X))\n")
+    own_build.make()
+    touch(makefile)
+    makefile.write_text(makefile.read_text())
+    assert make_does(own_build) == set()
+    code, answer = status(capsys, own_build)
+    assert (code, answer["stale"], answer["unknown"]) == (0, [], [])
