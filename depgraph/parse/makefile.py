@@ -160,9 +160,10 @@ _OBJECT_FLAG_PREFIXES = (
     "CPPFLAGS_",
     "RUSTFLAGS_",
     "LDFLAGS_",
+    "DTC_FLAGS_",  # a device tree's (scripts/Makefile.dtbs: DTC_FLAGS_$(target-stem))
 )
 _DIRECTORY_FLAG_NAMES = frozenset(
-    {"EXTRA_CFLAGS", "EXTRA_AFLAGS", "EXTRA_CPPFLAGS", "EXTRA_LDFLAGS"}
+    {"EXTRA_CFLAGS", "EXTRA_AFLAGS", "EXTRA_CPPFLAGS", "EXTRA_LDFLAGS", "DTC_FLAGS"}
 )
 # Exported by the top Makefile for every compile; CFLAGS_KERNEL & co. are the
 # command-line hooks kbuild adds to every built-in or modular object.

@@ -192,7 +192,10 @@ _SOURCE_VARIABLES = {
           ("asflags-y", "asflags-remove-y", "EXTRA_AFLAGS"),
           ("AFLAGS_{stem}.o", "AFLAGS_REMOVE_{stem}.o")),
     "lds": (("KBUILD_CPPFLAGS",), ("cppflags-y", "EXTRA_CPPFLAGS"), ("CPPFLAGS_{base}",)),
+    # a device tree: dtc's flags (scripts/Makefile.dtbs: DTC_FLAGS += $(DTC_FLAGS_$(target-stem)))
+    "dtb": ((), ("DTC_FLAGS",), ("DTC_FLAGS_{stem}",)),
 }  # fmt: skip
+DEVICE_TREES = (".dtb", ".dtbo")
 
 
 def inputs_of(
@@ -206,7 +209,12 @@ def inputs_of(
     own = objects.evaluations.get(directory)
     if own is None:
         return None
-    kind = "lds" if base.endswith(".lds") else "S" if source.endswith(".S") else "c"
+    kind = (
+        "dtb" if base.endswith(DEVICE_TREES)
+        else "lds" if base.endswith(".lds")
+        else "S" if source.endswith(".S")
+        else "c"
+    )  # fmt: skip
     below, local, per_object = _SOURCE_VARIABLES[kind]
     found: list[_Input] = []
     for ancestor in _ancestors(directory):
@@ -246,8 +254,10 @@ def seed_commands(
     module is the membership change's (``switched``). Returns what could not be told."""
     tree = cascade.tree
     unknowns: list[Unknown] = []
-    for name, target in kernel_objects(tree):
-        listed = name.endswith(".lds") or (name in old.objects and name in new.objects)
+    for name, target in (*kernel_objects(tree), *device_trees(tree)):
+        listed = name.endswith((".lds", *DEVICE_TREES)) or (
+            name in old.objects and name in new.objects
+        )
         outside = outside_lists(name, old, new) and tree_kind(tree, name) is None
         if not listed and not outside:
             continue  # not built from a directory's lists, or no longer (membership)
@@ -388,6 +398,15 @@ def outside_lists(name: str, *sides: BuiltObjects) -> bool:
     return name.endswith(".o") and all(
         name not in side.objects and directory in side.evaluations for side in sides
     )
+
+
+def device_trees(tree: BuildTree) -> Iterator[tuple[str, Target]]:
+    """Live device trees (``.dtb``, ``.dtbo``) dtc compiles, in name order."""
+    for name in sorted(tree.targets):
+        if name.endswith(DEVICE_TREES) and name not in tree.stale:
+            target = tree.targets[name]
+            if target.compiled:
+                yield name, target
 
 
 def kernel_objects(tree: BuildTree) -> Iterator[tuple[str, Target]]:

@@ -40,6 +40,7 @@ from depgraph.model import BuildTree, ReasonKind, Target
 from depgraph.questions.configchange import seed_objects
 from depgraph.questions.makechange import (
     Unknown,
+    device_trees,
     inputs_of,
     kernel_objects,
     outside_lists,
@@ -118,6 +119,9 @@ def pending_seeds(
     notes: list[str] = []
     diff = _membership(tree, new, directories)
     changed, doubts = _commands(tree, new, values, directories, mtimes, edited)
+    unknown.extend(doubts)
+    trees, doubts = _device_tree_commands(tree, new, values, mtimes, edited)
+    changed.extend(trees)
     unknown.extend(doubts)
     # the Makefile of a directory built by an explicit rule (the boot image): not walked
     below = [m for m in edited if m not in new.makefiles and posixpath.dirname(m)]
@@ -280,6 +284,73 @@ def _commands(
             unknown.append(Unknown(makefile, f"whether a flag of {name} went away: {why}",
                                    f"{name} may be recompiled"))  # fmt: skip
         else:
+            changed.append((name, makefile))
+    return changed, unknown
+
+
+_DTC_VALUED = frozenset({"-o", "-b", "-d", "-I", "-O", "-V", "-R", "-S", "-p"})
+
+
+def _dtc_flags(target: Target) -> Counter[str] | None:
+    """The option words of the dtc run of a device tree's command (not its output,
+    depfile, input and include directories), or None when it has no dtc run."""
+    for part in target.command.split(";"):
+        words = part.split()
+        if not words or not words[0].endswith("/dtc"):
+            continue
+        found: Counter[str] = Counter()
+        skip = False
+        for word in words[1:]:
+            if skip:
+                skip = False
+            elif word in _DTC_VALUED:
+                skip = True
+            elif word.startswith("-") and not word.startswith("-i"):
+                found[word] += 1
+        return found
+    return None
+
+
+def _device_tree_commands(
+    tree: BuildTree,
+    new: BuiltObjects,
+    values: Mapping[str, str],
+    mtimes: Mapping[str, int],
+    edited: Mapping[str, int],
+) -> tuple[list[tuple[str, str]], list[Unknown]]:
+    """The device trees whose dtc flags change because their directory's Makefile
+    changed (``DTC_FLAGS``, ``DTC_FLAGS_<stem>``, which no other directory's reach): a
+    flag decided now that the command lacks; else flags other than what every device
+    tree of an unchanged directory shares besides its decided ones."""
+    edited_dirs = {posixpath.dirname(m) or ".": m for m in edited}
+    usual: list[Counter[str]] = []
+    candidates: list[tuple[str, Counter[str], str]] = []
+    changed: list[tuple[str, str]] = []
+    for name, target in device_trees(tree):
+        makefile = edited_dirs.get(posixpath.dirname(name) or ".")
+        touched = makefile is not None and edited[makefile] > mtimes.get(name, -1)
+        if not touched and len(usual) >= _REFERENCES:
+            continue
+        inputs = inputs_of(new, values, name, target.source or "")
+        flags = _dtc_flags(target)
+        if inputs is None or flags is None:
+            continue
+        decided = Counter(w for i in inputs if i.flag for w in i.flag.value.split())
+        if makefile is None or not touched:
+            if all(i.flag.exact for i in inputs if i.flag):
+                usual.append(flags - decided)
+        elif decided - flags:  # a flag decided now that the command lacks
+            changed.append((name, makefile))
+        else:
+            candidates.append((name, flags - decided, makefile))
+    shared = _usual(usual)
+    unknown: list[Unknown] = []
+    for name, residual, makefile in candidates:
+        if shared is None:
+            unknown.append(Unknown(makefile, f"whether a dtc flag of {name} went away: no "
+                                   "device tree of an unchanged directory to compare with",
+                                   f"{name} may be rebuilt"))  # fmt: skip
+        elif residual != shared:
             changed.append((name, makefile))
     return changed, unknown
 

@@ -250,6 +250,16 @@ def built_objects(
     else:
         for name in root_dirs:
             walk.directory(posixpath.normpath(name), inherited, True, "<root_dirs>")
+    # The device trees: the top Makefile's "all: dtbs" (CONFIG_OF_EARLY_FLATTREE) runs
+    # "$(MAKE) $(build)=$(dtstree)", dtstree := arch/$(SRCARCH)/boot/dts; its subdir-y
+    # directories list dtb-y, built with dtc's flags (DTC_FLAGS, DTC_FLAGS_<stem>).
+    dtstree = f"arch/{srcarch}/boot/dts" if srcarch else None
+    if (
+        dtstree is not None
+        and values.get("CONFIG_OF_EARLY_FLATTREE", "n") not in ("", "n")
+        and reader.kbuild_file(dtstree) is not None
+    ):
+        walk.directory(dtstree, inherited, False, "Makefile (dtbs)")
     return BuiltObjects(
         walk.objects,
         walk.modules,
