@@ -22,6 +22,7 @@ written by a macro of a header, whose name the source never spells, is not seen.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
@@ -46,9 +47,7 @@ def export_owners(
     ``<module>.mod.o`` for a module's object (``module`` True: compiled with ``MODULE``)."""
     found: list[tuple[str, str, bool]] = []
     if tree.layout != "M=" and _EXPORT not in tree.targets:
-        # before 6.5 each object carries its own __ksymtab entries, and modpost writes no
-        # table (nor KSYMTAB lines in a .mod.c): an export edit recompiles the object only
-        return found
+        return found  # no modules: no export table
     for obj in sorted(tree.users.get(source, ())):
         if (
             tree.targets[obj].source != source
@@ -66,6 +65,18 @@ def export_owners(
                 found.append((obj, table, True))
                 break
     return found
+
+
+# The header that marks an export with a label modpost reads (since 6.5): before it,
+# each object carries its own __ksymtab entries, .vmlinux.export.c holds symbol CRCs
+# only and a .mod.c no KSYMTAB lines, so an export edit recompiles the object alone.
+EXPORT_HEADER = "include/linux/export.h"
+
+
+def tables_list_exports(text: str | None) -> bool:
+    """Whether the kernel's export tables list its exports, judged from the text of its
+    :data:`EXPORT_HEADER` (None: not found, as for an external module's tree)."""
+    return text is None or EXPORT_PREFIX in text
 
 
 def _compiled(
@@ -105,8 +116,9 @@ def export_edit(
     ``configs``: the configuration the object was built with and the one of the next
     make, which decide the conditionals around the calls."""
     owners = [o for o in export_owners(cascade.tree, ident, new) if cascade.known(o[1])]
-    if not owners:
-        return []  # no modules, no export table
+    header = views[1].text_or_none(os.path.join(cascade.tree.srctree, EXPORT_HEADER))
+    if not owners or not tables_list_exports(header):
+        return []  # no modules, no export table, or one that does not list exports
     old_text, new_text = (view.text_or_none(path) for view in views)
     removed, added = changed_lines(old_text, new_text)
     before, after = export_sequence(old_text or ""), export_sequence(new_text or "")
@@ -164,6 +176,9 @@ def pending_exports(
     against the export calls its source compiles now with ``config`` (the next make's).
     ``read`` gives a tree file's bytes."""
     unknown: list[Unknown] = []
+    header = read(EXPORT_HEADER) if edited else None
+    if edited and not tables_list_exports(header.decode("utf-8", "replace") if header else None):
+        return unknown
     for obj, source in edited:
         owner = next((o for o in export_owners(cascade.tree, source) if o[0] == obj), None)
         if owner is None or not cascade.known(owner[1]):
