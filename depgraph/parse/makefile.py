@@ -414,19 +414,7 @@ def _split_assignment(line: str) -> tuple[str, str, str] | None:
 
 
 def _has_top_level_colon(line: str) -> bool:
-    position = 0
-    while position < len(line):
-        char = line[position]
-        if char == "$" and line[position + 1 : position + 2] in ("(", "{"):
-            end = _matching(line, position + 1)
-            if end < 0:
-                return False
-            position = end + 1
-            continue
-        if char == ":":
-            return True
-        position += 1
-    return False
+    return bool(_top_level(line, ":"))
 
 
 def _top_level(line: str, chars: str) -> list[int]:
@@ -438,7 +426,7 @@ def _top_level(line: str, chars: str) -> list[int]:
         if char == "$" and line[position + 1 : position + 2] in ("(", "{"):
             end = _matching(line, position + 1)
             if end < 0:
-                return found
+                return []  # unbalanced: not a line make would read as a rule
             position = end + 1
             continue
         if char in chars:
