@@ -74,6 +74,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import kernel_probe  # noqa: E402 (beside this script: make's side is classified as it does)
+from kernel_probe import cmd_file_of, is_cmd_file, snapshot  # noqa: E402
+
 KINDS = (
     "touch-header",
     "edit-source",
@@ -107,67 +111,10 @@ class FuzzError(Exception):
 # make's side: what a make redid (the classification of scripts/kernel_probe.py)
 
 
-def snapshot(tree: Path) -> dict[str, int]:
-    """objtree-relative path -> st_mtime_ns of every regular file (symlinks not followed)."""
-    found: dict[str, int] = {}
-    stack = [str(tree)]
-    while stack:
-        top = stack.pop()
-        try:
-            entries = list(os.scandir(top))
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                elif entry.is_file(follow_symlinks=False):
-                    rel = os.path.relpath(entry.path, tree)
-                    found[rel] = entry.stat(follow_symlinks=False).st_mtime_ns
-            except OSError:
-                continue
-    return found
-
-
-def cmd_file_of(target: str) -> str:
-    """``dir/foo.o`` -> ``dir/.foo.o.cmd`` (``.foo.o`` -> ``..foo.o.cmd``)."""
-    head, base = os.path.split(target)
-    return os.path.join(head, "." + base + ".cmd")
-
-
-def is_cmd_file(rel: str) -> bool:
-    base = os.path.basename(rel)
-    return base.startswith(".") and base.endswith(".cmd") and len(base) > 5
-
-
-def is_compiled(cmd_path: Path) -> bool:
-    """True if the ``.cmd`` file has a ``source_`` line naming a real source (``vmlinux``'s
-    ``source_`` is ``scripts/link-vmlinux.sh``: a link, not a compile)."""
-    try:
-        with open(cmd_path, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.startswith("source_"):
-                    return not line.partition(":=")[2].strip().endswith(".sh")
-                if line.startswith("deps_"):
-                    break
-    except OSError:
-        return False
-    return False
-
-
 def classify(tree: Path, changed: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
-    """Split rewritten files into (compile, link, no-.cmd) as kernel_probe.py does."""
-    compile_: list[str] = []
-    link: list[str] = []
-    nocmd: list[str] = []
-    for rel in sorted(set(changed)):
-        if is_cmd_file(rel):
-            continue
-        cmd = tree / cmd_file_of(rel)
-        if cmd.is_file():
-            (compile_ if is_compiled(cmd) else link).append(rel)
-        else:
-            nocmd.append(rel)
+    """Split rewritten files into (compile, link, no-.cmd) as kernel_probe.py does (its
+    .cmd files left out)."""
+    compile_, link, nocmd, _ = kernel_probe.classify(tree, set(changed))
     return compile_, link, nocmd
 
 
@@ -651,17 +598,7 @@ class Chooser:
             for h, users in idx.header_users.items()
             if (not self.cheap_only or len(users) <= WIDE) and self._regular(h)
         )
-        if not choices:
-            return None
-        header = self.rng.choice(choices)
-        line = f"/* fuzz_{n}: edit_fuzz.py */"
-        return Edit(
-            n,
-            "touch-header",
-            header,
-            f"{line} appended",
-            {header: append_line(self._read(header), line)},
-        )
+        return self._append_comment(n, "touch-header", choices)
 
     def _edit_source(self, n: int) -> Edit | None:
         idx = self.tree.index
@@ -671,17 +608,15 @@ class Chooser:
             if self._regular(s)
             and not (self.cheap_only and s.startswith(("scripts/", "tools/", "usr/")))
         )
+        return self._append_comment(n, "edit-source", choices)
+
+    def _append_comment(self, n: int, kind: str, choices: Sequence[str]) -> Edit | None:
+        """A C comment appended to one of ``choices``, drawn at random."""
         if not choices:
             return None
-        source = self.rng.choice(choices)
+        path = self.rng.choice(choices)
         line = f"/* fuzz_{n}: edit_fuzz.py */"
-        return Edit(
-            n,
-            "edit-source",
-            source,
-            f"{line} appended",
-            {source: append_line(self._read(source), line)},
-        )
+        return Edit(n, kind, path, f"{line} appended", {path: append_line(self._read(path), line)})
 
     def _flag_dirs(self) -> list[tuple[str, str]]:
         idx = self.tree.index

@@ -7,13 +7,16 @@ every file's ``st_mtime_ns`` before and after ``make``; a *target* is a file ``T
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -21,6 +24,17 @@ from depgraph.tree.fs import FakeFileSystem
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_tree"
+
+
+def load_script(name: str) -> ModuleType:
+    """scripts/NAME.py as a module, registered under NAME (dataclasses look their module
+    up, and edit_fuzz imports kernel_probe)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass(frozen=True)

@@ -4,26 +4,14 @@ build (random edits described to depgraph, made, compared with make, and reverte
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import re
 import sys
 from pathlib import Path
-from types import ModuleType
 
-from conftest import ROOT, Build
+from conftest import Build, load_script
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("edit_fuzz", ROOT / "scripts" / "edit_fuzz.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["edit_fuzz"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-ef = _load()
+ef = load_script("edit_fuzz")
 
 # Seed 12's first six kinds (one shuffled round, before any target is drawn).
 SEED = 12

@@ -3,27 +3,12 @@ its .config and a saved compile command (the first line of a real .cmd file of e
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from conftest import ROOT
+from conftest import load_script
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "kernel_probe", ROOT / "scripts" / "kernel_probe.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["kernel_probe"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-kp = _load()
+kp = load_script("kernel_probe")
 
 SAVED = {
     "gcc": "savedcmd_init/main.o := gcc -Wp,-MMD,init/.main.o.d -nostdinc -c -o init/main.o",
