@@ -48,12 +48,12 @@ from depgraph.questions.makechange import (
 )
 from depgraph.questions.why import Cascade, Reason
 from depgraph.tree.fs import FileSystem
+from depgraph.tree.layout import kbuild_file
 from depgraph.tree.makefiles import (
     BuiltDiff,
     BuiltObjects,
     ObjectChange,
     built_objects,
-    kbuild_makefile,
 )
 
 _REFERENCES = 40  # objects whose commands teach the part no directory's Makefile decides
@@ -94,10 +94,10 @@ def edited_makefiles(tree: BuildTree, fs: FileSystem, mtimes: Mapping[str, int])
                 oldest[above] = when
     found: dict[str, int] = {}
     for directory, when in oldest.items():
-        makefile = kbuild_makefile(fs, tree.srctree, directory)
-        if makefile is None:
+        file = kbuild_file(fs, tree.srctree, directory)
+        if file is None:
             continue
-        edited = fs.mtime(os.path.join(tree.srctree, makefile))
+        makefile, edited = file
         if edited > when and edited > since:
             found[makefile] = edited
     return found

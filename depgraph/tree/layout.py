@@ -4,6 +4,7 @@ external module (``M=``) the kernel object tree it was built against."""
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -136,3 +137,15 @@ def _external_module_layout(
         f"{moddir}: external module, but its kernel object tree was not found; "
         "name it with --kernel DIR (the KDIR of 'make -C KDIR M=…')"
     )
+
+
+def kbuild_file(fs: FileSystem, srctree: str, directory: str) -> tuple[str, int] | None:
+    """The file kbuild reads for a directory, srctree-relative, with its mtime:
+    ``$(or $(wildcard $(src)/Kbuild),$(src)/Makefile)`` (scripts/Kbuild.include). One
+    stat a name: a load checks every directory's."""
+    for name in ("Kbuild", "Makefile"):
+        rel = posixpath.normpath(posixpath.join(directory, name))
+        when = fs.mtime(os.path.join(srctree, rel))
+        if when >= 0:
+            return rel, when
+    return None

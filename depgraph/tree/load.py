@@ -25,7 +25,7 @@ from depgraph.tree import cache
 from depgraph.tree.cmdfiles import Ids, load_cmd, load_depfile
 from depgraph.tree.fs import REAL, FileSystem
 from depgraph.tree.index import KINDS, Index, TargetsView, UsersBuilder, UsersView
-from depgraph.tree.layout import Layout
+from depgraph.tree.layout import Layout, kbuild_file
 from depgraph.tree.parallel import MAX_WORKERS, PARALLEL_FROM, Progress, parse_in_workers
 
 
@@ -190,16 +190,8 @@ def _makefile_signature(
     """Each directory's kbuild Makefile with its mtime: what
     :func:`depgraph.tree.makefiles.rule_prerequisites` reads (a changed signature means
     they must be read again)."""
-    found: list[tuple[str, int]] = []
-    for directory in sorted(set(directories)):
-        # kbuild_makefile's choice, with one stat a file (the warm path of every load)
-        for name in ("Kbuild", "Makefile"):
-            rel = name if directory == "." else f"{directory}/{name}"
-            when = fs.mtime(os.path.join(srctree, rel))
-            if when >= 0:
-                found.append((rel, when))
-                break
-    return tuple(found)
+    found = (kbuild_file(fs, srctree, directory) for directory in sorted(set(directories)))
+    return tuple(f for f in found if f is not None)
 
 
 _REWRITE_FROM = 64  # changed files since the cache was written before it is rewritten

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from depgraph.model import Diagnostic, Severity
 from depgraph.parse.makefile import Assumption, Built, Item, Makefile, evaluate, parse_makefile
 from depgraph.tree.fs import REAL, FileSystem
+from depgraph.tree.layout import kbuild_file
 
 # Arch directory name -> the symbol its Kconfig sets, where the two differ.
 _ARCH_SYMBOLS = {
@@ -182,12 +183,8 @@ class _Reader:
         return parsed
 
     def kbuild_file(self, directory: str) -> str | None:
-        """``$(or $(wildcard $(src)/Kbuild),$(src)/Makefile)`` (scripts/Kbuild.include)."""
-        for name in ("Kbuild", "Makefile"):
-            rel = posixpath.normpath(posixpath.join(directory, name))
-            if self.fs.is_file(os.path.join(self.srctree, rel)):
-                return rel
-        return None
+        found = kbuild_file(self.fs, self.srctree, directory)
+        return found[0] if found is not None else None
 
 
 def _arch_variables(
@@ -388,16 +385,6 @@ def exports_symbols(srctree: str, obj: str, fs: FileSystem = REAL) -> bool:
     return False
 
 
-def kbuild_makefile(fs: FileSystem, srctree: str, directory: str) -> str | None:
-    """The file kbuild reads for a directory (srctree-relative):
-    ``$(or $(wildcard $(src)/Kbuild),$(src)/Makefile)`` (scripts/Kbuild.include)."""
-    for name in ("Kbuild", "Makefile"):
-        rel = posixpath.normpath(posixpath.join(directory, name))
-        if fs.is_file(os.path.join(srctree, rel)):
-            return rel
-    return None
-
-
 class Resets:
     """Whether a directory's Makefile, or one above it below the top, replaces a flag
     variable the top Makefile sets (``KBUILD_CFLAGS := $(REALMODE_CFLAGS)`` in x86's boot
@@ -428,7 +415,8 @@ class Resets:
 
     def _makefile(self, directory: str) -> Makefile | None:
         if directory not in self._parsed:
-            path = kbuild_makefile(self._fs, self._srctree, directory)
+            found = kbuild_file(self._fs, self._srctree, directory)
+            path = found[0] if found is not None else None
             text = self._fs.text_or_none(os.path.join(self._srctree, path)) if path else None
             self._parsed[directory] = parse_makefile(text, path) if text and path else None
         return self._parsed[directory]
